@@ -1,0 +1,5 @@
+//! Terraform's collections functions.
+
+use super::FuncSpec;
+
+pub(super) const FUNCTIONS: &[FuncSpec] = &[];

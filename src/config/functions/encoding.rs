@@ -1,0 +1,5 @@
+//! Terraform's encoding functions.
+
+use super::FuncSpec;
+
+pub(super) const FUNCTIONS: &[FuncSpec] = &[];

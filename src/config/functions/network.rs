@@ -1,0 +1,5 @@
+//! Terraform's network functions.
+
+use super::FuncSpec;
+
+pub(super) const FUNCTIONS: &[FuncSpec] = &[];
