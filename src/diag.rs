@@ -552,6 +552,25 @@ fn push_line(text: &mut String, line: &str) {
     text.push_str(line);
 }
 
+/// The candidate closest to `name`, if one is close enough to be a likely typo (the test Terraform
+/// uses: a small edit distance relative to the length).
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// " Did you mean \"x\"?" when there is a close candidate, otherwise an empty string.
+pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(name, candidates)
+        .map(|c| format!(" Did you mean {c:?}?"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -564,6 +583,15 @@ mod tests {
             "a = 1\nbé = \"x\"\n\nc = 3",
         );
         (m, id)
+    }
+
+    #[test]
+    fn suggestions_find_typos_only() {
+        let c = ["kubernetes_version", "dns_prefix", "tags"];
+        assert_eq!(did_you_mean("kubernetes_verison", c), Some("kubernetes_version"));
+        assert_eq!(did_you_mean("tag", c), Some("tags"));
+        assert_eq!(did_you_mean("location", c), None);
+        assert_eq!(suggestion("dns_prefx", c), " Did you mean \"dns_prefix\"?");
     }
 
     #[test]

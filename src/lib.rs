@@ -4,5 +4,6 @@
 //! `config`, `state` and `arm`, then `plan` and `policy`, `apply`, `render`, and `cli` on top.
 //! `emulator` stands apart and imports nothing from the rest.
 
+pub mod addr;
 pub mod config;
 pub mod diag;

@@ -1,6 +1,12 @@
 //! The configuration language: loading `*.tf` files, evaluating them, and checking them against
 //! the resource schemas.
 
+pub mod decl;
 pub mod fs;
 pub mod functions;
+pub mod load;
+pub mod meta;
+pub mod module;
+pub mod syntax;
+pub mod types;
 pub mod value;
