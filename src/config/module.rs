@@ -178,7 +178,7 @@ mod tests {
         load_config(&fs, Path::new("r"), &mut diags);
         let s: Vec<_> = diags.iter().map(|d| d.summary.clone()).collect();
         assert_eq!(s.len(), 2, "{s:?}");
-        assert!(s[0].contains("calls itself"));
-        assert!(s[1].contains("no directory"));
+        assert!(s[0].contains("\"gone\": no directory r/nope"), "{s:?}");
+        assert!(s[1].contains("\"me\" calls itself"), "{s:?}");
     }
 }
