@@ -7,6 +7,7 @@ pub mod functions;
 pub mod load;
 pub mod meta;
 pub mod module;
+pub mod schema;
 pub mod syntax;
 pub mod types;
 pub mod value;

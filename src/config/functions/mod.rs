@@ -322,7 +322,6 @@ pub(crate) mod testing {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::*;
     use super::*;
 
     #[test]
