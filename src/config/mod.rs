@@ -2,6 +2,8 @@
 //! the resource schemas.
 
 pub mod decl;
+pub mod decode;
+pub mod eval;
 pub mod fs;
 pub mod functions;
 pub mod load;
@@ -11,3 +13,4 @@ pub mod schema;
 pub mod syntax;
 pub mod types;
 pub mod value;
+pub mod vars;
