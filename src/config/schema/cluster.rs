@@ -24,7 +24,7 @@ fn maintenance_window(name: &'static str) -> Block {
                 .one_of(&["Daily", "Weekly", "AbsoluteMonthly", "RelativeMonthly"]),
             Attr::number("interval")
                 .required()
-                .check(|v| checks::int_in(v, 1, 4)),
+                .check(|v| checks::int_in(v, 1, 7)),
             Attr::number("duration")
                 .required()
                 .check(|v| checks::int_in(v, 4, 24)),
