@@ -173,46 +173,29 @@ fn space_cell(line: &mut Line<'_>, start: usize, end: usize) {
 fn space_after(subject: &Token<'_>, before: Option<&Token<'_>>, after: &Token<'_>) -> bool {
     use Kind::*;
     let (s, a) = (subject.kind, after.kind);
-    if a == Newline {
-        false
-    } else if s == Ident && a == OParen {
-        // A function name sticks to its argument list.
-        false
-    } else if (s == Ident && a == DoubleColon) || (s == DoubleColon && a == Ident) {
-        false
-    } else if s == Dot || a == Dot {
-        false
-    } else if a == Comma || a == Ellipsis {
-        false
-    } else if s == Comma {
-        true
-    } else if matches!(s, QuotedLit | OQuote | HeredocOpen | HeredocLine)
-        || matches!(a, QuotedLit | CQuote | HeredocLine | HeredocClose)
-    {
-        // Nothing is added inside template literals.
-        false
-    } else if s == Ident && subject.text == "in" && before.is_some_and(|b| b.kind == Ident) {
+    match (s, a) {
+        (_, Newline) => false,
+        // A function name sticks to its argument list, namespace parts to each other.
+        (Ident, OParen | DoubleColon) | (DoubleColon, Ident) => false,
+        (Dot, _) | (_, Dot) => false,
+        (_, Comma | Ellipsis) => false,
+        (Comma, _) => true,
+        // Nothing is added inside template literals or heredocs.
+        (QuotedLit | OQuote | HeredocOpen | HeredocLine, _)
+        | (_, QuotedLit | CQuote | HeredocLine | HeredocClose) => false,
         // `for x in [a, b]`, not `in[a, b]`.
-        true
-    } else if a == OBrack && (matches!(s, Ident | Number) || bracket_change(s) < 0) {
-        false
-    } else if s == Bang {
-        false
-    } else if s == Minus {
-        !is_negation(before)
-    } else if s == OBrace || a == CBrace {
+        (Ident, _) if subject.text == "in" && before.is_some_and(|b| b.kind == Ident) => true,
+        (Ident | Number, OBrack) => false,
+        (_, OBrack) if bracket_change(s) < 0 => false,
+        (Bang, _) => false,
+        (Minus, _) => !is_negation(before),
         // Braces are spaced on both sides, except `{}`.
-        !(s == OBrace && a == CBrace)
-    } else if matches!(s, TemplateInterp | TemplateControl) && a == OBrace {
-        true
-    } else if s == CBrace && a == TemplateSeqEnd {
-        true
-    } else if s == TemplateSeqEnd && matches!(a, TemplateInterp | TemplateControl) {
-        false
-    } else if bracket_change(s) > 0 || bracket_change(a) < 0 {
-        false
-    } else {
-        true
+        (OBrace, CBrace) => false,
+        (OBrace, _) | (_, CBrace) => true,
+        (TemplateInterp | TemplateControl, OBrace) | (CBrace, TemplateSeqEnd) => true,
+        (TemplateSeqEnd, TemplateInterp | TemplateControl) => false,
+        // No space after an opener or before a closer; everything else is space-separated.
+        _ => bracket_change(s) <= 0 && bracket_change(a) >= 0,
     }
 }
 
@@ -266,7 +249,10 @@ fn align(
 ) {
     let mut start = 0;
     while start < lines.len() {
-        let run = lines[start..].iter().take_while(|l| cell(l).is_some()).count();
+        let run = lines[start..]
+            .iter()
+            .take_while(|l| cell(l).is_some())
+            .count();
         if run == 0 {
             start += 1;
             continue;
@@ -344,10 +330,10 @@ fn is_block_header(toks: &[Token<'_>]) -> bool {
                     && lit.kind == Kind::QuotedLit
                     && close.kind == Kind::CQuote =>
             {
-                rest = tail
+                rest = tail;
             }
             [open, close, tail @ ..] if open.kind == Kind::OQuote && close.kind == Kind::CQuote => {
-                rest = tail
+                rest = tail;
             }
             [first, ..] => return first.kind == Kind::OBrace,
             [] => return false,
@@ -392,4 +378,146 @@ fn assemble(lines: &[Line<'_>], blank_before: &[bool]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::fmt::lexer::lex;
+
+    fn fmt(src: &str) -> String {
+        layout(&lex(src).unwrap())
+    }
+
+    /// Spacing between the first two tokens of `src` by `space_after`.
+    fn spaced(src: &str) -> bool {
+        let toks = lex(src).unwrap();
+        space_after(&toks[0], None, &toks[1])
+    }
+
+    #[test]
+    fn space_after_rules() {
+        assert!(!spaced("f("), "function name and paren");
+        assert!(!spaced("a."), "no space before a dot");
+        assert!(!spaced(".a"), "no space after a dot");
+        assert!(!spaced("a,"), "no space before a comma");
+        assert!(spaced(",a"), "space after a comma");
+        assert!(!spaced("a..."), "no space before an ellipsis");
+        assert!(!spaced("a["), "index sticks to identifier");
+        assert!(!spaced(")["), "index sticks to a closer");
+        assert!(spaced("=["), "but not to an operator");
+        assert!(!spaced("!a"), "bang sticks");
+        assert!(!spaced("-a"), "minus at the start is a negation");
+        assert!(spaced("{a"), "braces are spaced inside");
+        assert!(spaced("a}"), "braces are spaced inside");
+        assert!(!spaced("{}"), "but empty braces are not");
+        assert!(!spaced("(a"), "no space after an opener");
+        assert!(!spaced("a)"), "no space before a closer");
+        assert!(spaced("a+"), "operators are spaced");
+        assert!(!spaced("p::"), "namespaces stick");
+    }
+
+    #[test]
+    fn minus_uses_the_token_before() {
+        let toks = lex("a - - 1").unwrap();
+        assert!(
+            space_after(&toks[1], Some(&toks[0]), &toks[2]),
+            "binary after an operand"
+        );
+        assert!(
+            !space_after(&toks[2], Some(&toks[1]), &toks[3]),
+            "unary after an operator"
+        );
+        let toks = lex("k => -v").unwrap();
+        assert!(
+            !space_after(&toks[2], Some(&toks[1]), &toks[3]),
+            "unary after =>"
+        );
+    }
+
+    #[test]
+    fn in_keyword_is_spaced_before_a_tuple() {
+        let toks = lex("x in [").unwrap();
+        assert!(space_after(&toks[1], Some(&toks[0]), &toks[2]));
+        assert!(
+            !space_after(&toks[1], None, &toks[2]),
+            "`in` as a plain name"
+        );
+    }
+
+    #[test]
+    fn template_sequences() {
+        assert_eq!(fmt("a = \"${ {b=1} }\""), "a = \"${ { b = 1 } }\"\n");
+        assert_eq!(
+            fmt("a = \"${x} ${ y }%{ if z }!%{ endif }\""),
+            "a = \"${x} ${y}%{if z}!%{endif}\"\n"
+        );
+    }
+
+    #[test]
+    fn indent_stack_handles_asymmetric_lines() {
+        assert_eq!(fmt("x = foo([\n1,\n])\n"), "x = foo([\n  1,\n])\n");
+        // hclwrite's well-known `}, {` layout inside a list of objects.
+        assert_eq!(
+            fmt("x = [{\na = 1\n}, {\nb = 2\n}]\n"),
+            "x = [{\n  a = 1\n  }, {\n  b = 2\n}]\n"
+        );
+        // More closers than openers never underflow.
+        assert_eq!(fmt("}\n)\n]\na = 1\n"), "}\n)\n]\na = 1\n");
+    }
+
+    #[test]
+    fn cells_split_like_hclwrite() {
+        fn line(src: &str) -> Line<'_> {
+            Line::new(lex(src).unwrap())
+        }
+        let l = line("a = { b = 1 } # c");
+        assert_eq!((l.assign, l.comment), (Some(1), Some(7)));
+        let l = line("a = {");
+        assert_eq!((l.assign, l.comment), (None, None), "multi-line value");
+        let l = line("# c");
+        assert_eq!(l.comment, None, "own-line comment is lead");
+        let l = line("= 1");
+        assert_eq!(l.assign, None, "no assign at index 0");
+        let l = line("b { c = 1 }");
+        assert_eq!(l.assign, None, "unbalanced after the first =");
+    }
+
+    #[test]
+    fn columns_count_characters_and_restart_on_new_lines() {
+        let mut l = Line::new(lex("ä /* x\n yz */ b").unwrap());
+        l.spaces = vec![0, 1, 1];
+        assert_eq!(l.columns(1), 1);
+        assert_eq!(l.columns(2), 6);
+        assert_eq!(l.columns(3), 8);
+        assert_eq!(fmt("ä = 1\nbb = 2\n"), "ä  = 1\nbb = 2\n");
+    }
+
+    #[test]
+    fn block_headers() {
+        let header = |src: &str| is_block_header(&lex(src).unwrap());
+        assert!(header("a {"));
+        assert!(header("resource \"x\" y \"\" {"));
+        assert!(!header("a = {"));
+        assert!(!header("\"a\" {"));
+        assert!(!header("a \"${x}\" {"));
+        assert!(!header("a b"));
+    }
+
+    #[test]
+    fn separators_go_before_attached_comments() {
+        let lines = lines_for_format(&lex("a {\n}\n# x\nb {}\nc = 1\nd {}\n").unwrap());
+        assert_eq!(
+            top_level_separators(&lines),
+            [false, false, true, false, false, false, false]
+        );
+    }
+
+    #[test]
+    fn multi_line_block_comment_lines_are_verbatim() {
+        assert_eq!(
+            fmt("a {\n      /* one\n   two  \n  */\n}\n"),
+            "a {\n  /* one\n   two  \n  */\n}\n"
+        );
+    }
 }

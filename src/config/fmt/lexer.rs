@@ -10,59 +10,33 @@ pub(crate) enum Kind {
     Ident,
     /// A number literal (`1`, `1.5`, `2e10`).
     Number,
-    /// `=`
+    // Operators and punctuation: `= == != < <= > >= + - * / % && || ! ? : => :: . ... , ( ) [ ] {`.
     Assign,
-    /// `==`
     EqualOp,
-    /// `!=`
     NotEqual,
-    /// `<`
     Less,
-    /// `<=`
     LessEq,
-    /// `>`
     Greater,
-    /// `>=`
     GreaterEq,
-    /// `+`
     Plus,
-    /// `-`
     Minus,
-    /// `*`
     Star,
-    /// `/`
     Slash,
-    /// `%`
     Percent,
-    /// `&&`
     And,
-    /// `||`
     Or,
-    /// `!`
     Bang,
-    /// `?`
     Question,
-    /// `:`
     Colon,
-    /// `=>`
     FatArrow,
-    /// `::` (provider function namespaces)
     DoubleColon,
-    /// `.`
     Dot,
-    /// `...`
     Ellipsis,
-    /// `,`
     Comma,
-    /// `(`
     OParen,
-    /// `)`
     CParen,
-    /// `[`
     OBrack,
-    /// `]`
     CBrack,
-    /// `{`
     OBrace,
     /// `}` closing a brace opened in expression mode
     CBrace,
@@ -122,12 +96,12 @@ impl fmt::Display for LexError {
     }
 }
 
-/// Whether `c` may start an identifier (an approximation of Unicode XID_Start plus `_`).
+/// Whether `c` may start an identifier (an approximation of Unicode `XID_Start` plus `_`).
 pub(crate) fn is_id_start(c: char) -> bool {
     c.is_alphabetic() || c == '_'
 }
 
-/// Whether `c` may continue an identifier (XID_Continue plus `-`, approximated).
+/// Whether `c` may continue an identifier (`XID_Continue` plus `-`, approximated).
 pub(crate) fn is_id_continue(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-'
 }
@@ -250,7 +224,9 @@ impl<'a> Lexer<'a> {
                     let next = rest[i + 1..].chars().next().map_or(0, char::len_utf8);
                     i += 1 + next;
                 }
-                b'$' | b'%' if bytes.get(i + 1) == Some(&bytes[i]) && bytes.get(i + 2) == Some(&b'{') => {
+                b'$' | b'%'
+                    if bytes.get(i + 1) == Some(&bytes[i]) && bytes.get(i + 2) == Some(&b'{') =>
+                {
                     // `$${` and `%%{` are escaped template markers, literal text.
                     i += 3;
                 }
@@ -270,7 +246,7 @@ impl<'a> Lexer<'a> {
     fn expr(&mut self) -> Result<(), LexError> {
         let rest = self.rest();
         let Some(c) = rest.chars().next() else {
-            return Ok(());
+            return Err(self.error("lexer position is not on a character boundary"));
         };
         match c {
             ' ' | '\t' => {
@@ -453,4 +429,193 @@ fn operator(s: &str) -> Option<(Kind, usize)> {
         .iter()
         .find(|(op, _)| s.starts_with(op))
         .map(|&(op, kind)| (kind, op.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Kind::*;
+
+    fn kinds(src: &str) -> Vec<Kind> {
+        lex(src).unwrap().iter().map(|t| t.kind).collect()
+    }
+
+    fn texts(src: &str) -> Vec<&str> {
+        lex(src).unwrap().iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn attribute_tokens_with_positions() {
+        let toks = lex("a = 1\n  bb=\"x\"").unwrap();
+        let summary: Vec<_> = toks
+            .iter()
+            .map(|t| (t.kind, t.text, t.line, t.column))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (Ident, "a", 1, 1),
+                (Assign, "=", 1, 3),
+                (Number, "1", 1, 5),
+                (Newline, "\n", 1, 6),
+                (Ident, "bb", 2, 3),
+                (Assign, "=", 2, 5),
+                (OQuote, "\"", 2, 6),
+                (QuotedLit, "x", 2, 7),
+                (CQuote, "\"", 2, 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn operators_take_the_longest_match() {
+        assert_eq!(
+            texts("a<=b>=c==d!=e=>f...g::h&&i||!j<k>l?m:n"),
+            [
+                "a", "<=", "b", ">=", "c", "==", "d", "!=", "e", "=>", "f", "...", "g", "::", "h",
+                "&&", "i", "||", "!", "j", "<", "k", ">", "l", "?", "m", ":", "n"
+            ]
+        );
+        assert_eq!(
+            kinds("+-*/%.,()[]{}"),
+            [
+                Plus, Minus, Star, Slash, Percent, Dot, Comma, OParen, CParen, OBrack, CBrack,
+                OBrace, CBrace
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_and_legacy_indexes() {
+        assert_eq!(
+            texts("1 1.5 2e10 1.5e-3 7E+2"),
+            ["1", "1.5", "2e10", "1.5e-3", "7E+2"]
+        );
+        assert_eq!(texts("a.0.b"), ["a", ".", "0", ".", "b"]);
+        assert_eq!(texts("a.0.1"), ["a", ".", "0.1"]);
+        assert_eq!(texts("1.x 2e"), ["1", ".", "x", "2", "e"]);
+    }
+
+    #[test]
+    fn identifiers_may_contain_dashes_and_unicode() {
+        assert_eq!(
+            texts("foo-bar _x é-1 a - b"),
+            ["foo-bar", "_x", "é-1", "a", "-", "b"]
+        );
+    }
+
+    #[test]
+    fn quoted_templates_nest_expressions_and_quotes() {
+        assert_eq!(
+            texts(r#""a${f("}", {b = "${c}"})}d""#),
+            [
+                "\"", "a", "${", "f", "(", "\"", "}", "\"", ",", "{", "b", "=", "\"", "${", "c",
+                "}", "\"", "}", ")", "}", "d", "\""
+            ]
+        );
+        assert_eq!(
+            kinds(r#""%{~ if x ~}y%{ endif }""#),
+            [
+                OQuote,
+                TemplateControl,
+                Ident,
+                Ident,
+                TemplateSeqEnd,
+                QuotedLit,
+                TemplateControl,
+                Ident,
+                TemplateSeqEnd,
+                CQuote
+            ]
+        );
+        assert_eq!(texts(r#""${~x~}""#), ["\"", "${~", "x", "~}", "\""]);
+    }
+
+    #[test]
+    fn escapes_stay_inside_literals() {
+        assert_eq!(
+            texts(r#""$${a} %%{b} \"q\" \\""#),
+            ["\"", r#"$${a} %%{b} \"q\" \\"#, "\""]
+        );
+    }
+
+    #[test]
+    fn heredocs_keep_lines_verbatim() {
+        let src = "x = <<-EOT\n  a ${b}  \n\tc\n  EOT\ny = 1";
+        let toks: Vec<_> = lex(src).unwrap().iter().map(|t| (t.kind, t.text)).collect();
+        assert_eq!(
+            toks,
+            [
+                (Ident, "x"),
+                (Assign, "="),
+                (HeredocOpen, "<<-EOT"),
+                (HeredocLine, "  a ${b}  "),
+                (HeredocLine, "\tc"),
+                (HeredocClose, "  EOT"),
+                (Newline, "\n"),
+                (Ident, "y"),
+                (Assign, "="),
+                (Number, "1"),
+            ]
+        );
+    }
+
+    #[test]
+    fn heredoc_close_may_be_followed_by_code() {
+        assert_eq!(
+            kinds("f(<<EOT\nEOTX\nEOT)"),
+            [
+                Ident,
+                OParen,
+                HeredocOpen,
+                HeredocLine,
+                HeredocClose,
+                CParen
+            ]
+        );
+        assert_eq!(
+            texts("<<EOT\r\na\r\nEOT\r\n"),
+            ["<<EOT", "a", "EOT", "\r\n"]
+        );
+    }
+
+    #[test]
+    fn comments_exclude_their_line_ending() {
+        assert_eq!(
+            texts("# a \r\n// b\n/* c\n d */ x"),
+            ["# a ", "\r\n", "// b", "\n", "/* c\n d */", "x"]
+        );
+        assert_eq!(kinds("a /**/ b"), [Ident, BlockComment, Ident]);
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let err = |src: &str| lex(src).map(|_| ()).unwrap_err();
+        assert_eq!((err("a = \"x").line, err("a = \"x").column), (1, 6));
+        assert!(err("a = \"x").message.contains("unterminated"));
+        let e = err("a = 1\nb = /* x");
+        assert_eq!((e.line, e.column), (2, 5));
+        let e = err("x = <<EOT\nabc\n");
+        assert!(e.message.contains("EOT"), "{e}");
+        assert!(err("x = <<EOT y\nEOT\n").message.contains("newline"));
+        assert_eq!(err("a = @").column, 5);
+        assert!(err("a = ~").message.contains("unexpected"));
+        assert!(err("a = \"${x").message.contains("unterminated"));
+    }
+
+    #[test]
+    fn tokens_cover_every_non_whitespace_character() {
+        let src = "r \"x\" {\n  a = [1, \"${b[\"k\"]}\"] # c\n  h = <<EOT\n q \nEOT\n}\n";
+        let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let joined: String = lex(src).unwrap().iter().map(|t| t.text).collect();
+        assert_eq!(strip(&joined), strip(src));
+    }
+
+    #[test]
+    fn every_prefix_lexes_or_errors_without_panicking() {
+        let src = "a = \"${f(\"x\", {b = 1})}\" # c\nh = <<-EOT\n  é\r\n  EOT\n/* d */ z = -1";
+        for (end, _) in src.char_indices() {
+            let _ = lex(&src[..end]);
+        }
+    }
 }

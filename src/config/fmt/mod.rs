@@ -54,19 +54,29 @@ pub fn format_source(src: &str) -> Result<String, FmtError> {
         semantic_body(&unix).map_err(|e| internal(format!("input with LF line endings: {e}")))?
     };
     let formatted = format_tokens(&unix)?;
-    let actual = semantic_body(&formatted)
+    verify(&expected, &formatted)?;
+    Ok(formatted)
+}
+
+/// The safety check: `formatted` must parse to the same meaning as `expected`, and formatting
+/// it again must not change it.
+fn verify(expected: &Body, formatted: &str) -> Result<(), FmtError> {
+    let actual = semantic_body(formatted)
         .map_err(|e| internal(format!("formatted output does not parse: {e}")))?;
-    if actual != expected {
-        return Err(internal("the formatted output parses to a different body".into()));
+    if &actual != expected {
+        return Err(internal(
+            "the formatted output parses to a different body".into(),
+        ));
     }
-    if format_tokens(&formatted)? != formatted {
+    if format_tokens(formatted)? != formatted {
         return Err(internal("formatting the output again changes it".into()));
     }
-    Ok(formatted)
+    Ok(())
 }
 
 /// A unified diff (`--- a/path`, `+++ b/path`, 3 lines of context) from `old` to `new`; empty
 /// when they are equal.
+#[must_use]
 pub fn unified_diff(path_label: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
@@ -93,7 +103,8 @@ fn semantic_body(src: &str) -> Result<Body, hcl_edit::parser::Error> {
 }
 
 /// Whether two sources mean the same: both parse, to equal normalised bodies.
-pub(crate) fn same_meaning(a: &str, b: &str) -> bool {
+#[cfg(test)]
+fn same_meaning(a: &str, b: &str) -> bool {
     matches!((semantic_body(a), semantic_body(b)), (Ok(x), Ok(y)) if x == y)
 }
 
@@ -196,5 +207,64 @@ fn normalize_template(template: &mut Template) {
                 }
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn errors_display_position_and_message() {
+        let err = FmtError::Parse {
+            line: 3,
+            column: 7,
+            message: "unexpected token".into(),
+        };
+        assert_eq!(err.to_string(), "3:7: unexpected token");
+        let err = FmtError::Internal("x".into());
+        assert!(err.to_string().contains("would change the meaning"));
+    }
+
+    #[test]
+    fn templates_are_compared_by_structure() {
+        assert_eq!(canonical_template("${ a }"), canonical_template("${a}"));
+        assert_eq!(
+            canonical_template("%{ if b }${ \"${ c }\" }%{ endif }"),
+            canonical_template("%{if b}${\"${c}\"}%{endif}")
+        );
+        assert_ne!(canonical_template("${a} "), canonical_template("${a}"));
+        assert_eq!(canonical_template("${"), "${", "unparsable text is kept");
+    }
+
+    #[test]
+    fn normalisation_reaches_nested_expressions() {
+        let body = |src: &str| semantic_body(src).map_err(|e| e.to_string());
+        assert_eq!(
+            body("a = [{ k = f(x ? \"${ y }\" : z[\"${ w }\"]) }]\n"),
+            body("a = [{ k = f(x ? \"${y}\" : z[\"${w}\"]) }]\n")
+        );
+        assert_eq!(
+            body("b { c = [for v in l : \"${ v }\" if -v > 0] }\n"),
+            body("b { c = [for v in l : \"${v}\" if -v > 0] }\n")
+        );
+    }
+
+    #[test]
+    fn formatting_is_refused_rather_than_wrong() {
+        // Valid HCL, formatted and verified end to end.
+        assert_eq!(format_source("a=1").as_deref(), Ok("a = 1\n"));
+        // Invalid HCL never reaches the formatter.
+        assert!(matches!(
+            format_source("a = }"),
+            Err(FmtError::Parse { line: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn unified_diff_marks_a_missing_final_newline() {
+        let diff = unified_diff("x.tf", "a = 1", "a = 1\n");
+        assert!(diff.starts_with("--- a/x.tf\n+++ b/x.tf\n"), "{diff}");
+        assert!(diff.contains("No newline at end of file"), "{diff}");
     }
 }
