@@ -397,38 +397,22 @@ fn number_len(s: &str) -> usize {
 
 /// The operator or punctuation token at the start of `s`, longest match first.
 fn operator(s: &str) -> Option<(Kind, usize)> {
-    const OPERATORS: [(&str, Kind); 26] = [
-        ("...", Kind::Ellipsis),
-        ("=>", Kind::FatArrow),
-        ("==", Kind::EqualOp),
-        ("!=", Kind::NotEqual),
-        ("<=", Kind::LessEq),
-        (">=", Kind::GreaterEq),
-        ("&&", Kind::And),
-        ("||", Kind::Or),
-        ("::", Kind::DoubleColon),
-        ("=", Kind::Assign),
-        ("<", Kind::Less),
-        (">", Kind::Greater),
-        ("+", Kind::Plus),
-        ("-", Kind::Minus),
-        ("*", Kind::Star),
-        ("/", Kind::Slash),
-        ("%", Kind::Percent),
-        ("!", Kind::Bang),
-        ("?", Kind::Question),
-        (":", Kind::Colon),
-        (".", Kind::Dot),
-        (",", Kind::Comma),
-        ("(", Kind::OParen),
-        (")", Kind::CParen),
-        ("[", Kind::OBrack),
-        ("]", Kind::CBrack),
+    use Kind::*;
+    const TEXTS: [&str; 26] = [
+        "...", "=>", "==", "!=", "<=", ">=", "&&", "||", "::", "=", "<", ">", "+", "-", "*", "/",
+        "%", "!", "?", ":", ".", ",", "(", ")", "[", "]",
     ];
-    OPERATORS
+    #[rustfmt::skip]
+    const KINDS: [Kind; 26] = [
+        Ellipsis, FatArrow, EqualOp, NotEqual, LessEq, GreaterEq, And, Or, DoubleColon, Assign,
+        Less, Greater, Plus, Minus, Star, Slash, Percent, Bang, Question, Colon, Dot, Comma,
+        OParen, CParen, OBrack, CBrack,
+    ];
+    TEXTS
         .iter()
-        .find(|(op, _)| s.starts_with(op))
-        .map(|&(op, kind)| (kind, op.len()))
+        .zip(KINDS)
+        .find(|(op, _)| s.starts_with(*op))
+        .map(|(op, kind)| (kind, op.len()))
 }
 
 #[cfg(test)]
@@ -446,24 +430,15 @@ mod tests {
 
     #[test]
     fn attribute_tokens_with_positions() {
-        let toks = lex("a = 1\n  bb=\"x\"").unwrap();
-        let summary: Vec<_> = toks
+        let shown: Vec<String> = lex("a = 1\n  bb=\"x\"")
+            .unwrap()
             .iter()
-            .map(|t| (t.kind, t.text, t.line, t.column))
+            .map(|t| format!("{:?}:{:?}@{}:{}", t.kind, t.text, t.line, t.column))
             .collect();
         assert_eq!(
-            summary,
-            [
-                (Ident, "a", 1, 1),
-                (Assign, "=", 1, 3),
-                (Number, "1", 1, 5),
-                (Newline, "\n", 1, 6),
-                (Ident, "bb", 2, 3),
-                (Assign, "=", 2, 5),
-                (OQuote, "\"", 2, 6),
-                (QuotedLit, "x", 2, 7),
-                (CQuote, "\"", 2, 8),
-            ]
+            shown.join(" "),
+            "Ident:\"a\"@1:1 Assign:\"=\"@1:3 Number:\"1\"@1:5 Newline:\"\\n\"@1:6 Ident:\"bb\"@2:3 \
+             Assign:\"=\"@2:5 OQuote:\"\\\"\"@2:6 QuotedLit:\"x\"@2:7 CQuote:\"\\\"\"@2:8"
         );
     }
 
@@ -514,19 +489,9 @@ mod tests {
             ]
         );
         assert_eq!(
-            kinds(r#""%{~ if x ~}y%{ endif }""#),
-            [
-                OQuote,
-                TemplateControl,
-                Ident,
-                Ident,
-                TemplateSeqEnd,
-                QuotedLit,
-                TemplateControl,
-                Ident,
-                TemplateSeqEnd,
-                CQuote
-            ]
+            format!("{:?}", kinds(r#""%{~ if x ~}y%{ endif }""#)),
+            "[OQuote, TemplateControl, Ident, Ident, TemplateSeqEnd, QuotedLit, TemplateControl, \
+             Ident, TemplateSeqEnd, CQuote]"
         );
         assert_eq!(texts(r#""${~x~}""#), ["\"", "${~", "x", "~}", "\""]);
     }
@@ -542,21 +507,24 @@ mod tests {
     #[test]
     fn heredocs_keep_lines_verbatim() {
         let src = "x = <<-EOT\n  a ${b}  \n\tc\n  EOT\ny = 1";
-        let toks: Vec<_> = lex(src).unwrap().iter().map(|t| (t.kind, t.text)).collect();
         assert_eq!(
-            toks,
+            texts(src),
             [
-                (Ident, "x"),
-                (Assign, "="),
-                (HeredocOpen, "<<-EOT"),
-                (HeredocLine, "  a ${b}  "),
-                (HeredocLine, "\tc"),
-                (HeredocClose, "  EOT"),
-                (Newline, "\n"),
-                (Ident, "y"),
-                (Assign, "="),
-                (Number, "1"),
+                "x",
+                "=",
+                "<<-EOT",
+                "  a ${b}  ",
+                "\tc",
+                "  EOT",
+                "\n",
+                "y",
+                "=",
+                "1"
             ]
+        );
+        assert_eq!(
+            format!("{:?}", &kinds(src)[2..6]),
+            "[HeredocOpen, HeredocLine, HeredocLine, HeredocClose]"
         );
     }
 
