@@ -4,11 +4,13 @@
 pub mod decl;
 pub mod decode;
 pub mod eval;
+pub mod fmt;
 pub mod fs;
 pub mod functions;
 pub mod load;
 pub mod meta;
 pub mod module;
+pub mod rules;
 pub mod schema;
 pub mod syntax;
 pub mod types;
