@@ -342,4 +342,4 @@ pub fn evaluate(config: &Config, opts: &EvalOptions<'_>, diags: &mut Diagnostics
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
