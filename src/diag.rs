@@ -466,7 +466,7 @@ pub struct JsonDiagnostic {
     pub severity: Severity,
     /// One line.
     pub summary: String,
-    /// Longer text, with the advice appended.
+    /// The label at the primary location, then the longer text, related places and advice.
     pub detail: String,
     /// Where, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -492,7 +492,10 @@ pub struct JsonSnippet {
 impl JsonDiagnostic {
     /// Converts a diagnostic, resolving positions with `sources`.
     pub fn new(diag: &Diagnostic, sources: &SourceMap) -> Self {
-        let mut detail = diag.detail.clone().unwrap_or_default();
+        let mut detail = diag.label.clone().unwrap_or_default();
+        if let Some(d) = &diag.detail {
+            push_line(&mut detail, d);
+        }
         for (span, text) in &diag.related {
             push_line(&mut detail, &format!("{text} ({})", sources.location(span)));
         }

@@ -5,5 +5,6 @@
 //! `emulator` stands apart and imports nothing from the rest.
 
 pub mod addr;
+pub mod cli;
 pub mod config;
 pub mod diag;

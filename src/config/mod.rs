@@ -10,6 +10,7 @@ pub mod functions;
 pub mod load;
 pub mod meta;
 pub mod module;
+pub mod pipeline;
 pub mod rules;
 pub mod schema;
 pub mod syntax;

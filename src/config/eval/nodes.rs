@@ -202,10 +202,12 @@ impl<'a> Evaluator<'a> {
             Some(v) => Some(v),
             None => None,
         };
+        let mut at = at;
         let value = match value {
             Some(v) => v,
             None => match &decl.default {
                 Some(default) => {
+                    at = Some(default.span());
                     let mut scope = Scope::new(&self.env, inst, module, default.file);
                     scope.refs_allowed = false;
                     scope.eval(&default.expr, d)

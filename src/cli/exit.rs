@@ -1,0 +1,27 @@
+//! The one place that decides exit codes.
+
+use std::process::ExitCode;
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Everything worked.
+    Success,
+    /// The input has problems (diagnostics were printed) or an operation failed.
+    Failure,
+    /// The command line itself is wrong.
+    Usage,
+    /// `fmt -check` found files that are not formatted (as `terraform fmt -check`).
+    NeedsFormatting,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        ExitCode::from(match status {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Usage => 2,
+            ExitStatus::NeedsFormatting => 3,
+        })
+    }
+}

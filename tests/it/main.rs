@@ -1,0 +1,6 @@
+//! Integration tests: the real `aksform` binary against files on disk.
+
+mod common;
+mod fixtures;
+mod fmt;
+mod validate;
