@@ -75,10 +75,101 @@ pub fn load_config(fs: &dyn Fs, dir: &Path, diags: &mut Diagnostics) -> Config {
     };
     let root_dir = normalize(dir);
     let root = loader.load(&root_dir, &mut Vec::new());
-    Config {
+    let config = Config {
         sources: loader.sources,
         modules: loader.modules,
         root,
+    };
+    check_addresses(&config, diags);
+    config
+}
+
+/// `moved`, `import` and `provider = azurerm.<alias>` name things that must (or must not) exist.
+fn check_addresses(config: &Config, diags: &mut Diagnostics) {
+    use crate::config::syntax::Step;
+    let root = config.root_decl();
+    // Whether `root.steps` names a resource or module call of the root module.
+    let declared = |root_name: &str, steps: &[Step]| -> bool {
+        let attr = |i: usize| match steps.get(i) {
+            Some(Step::Attr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        match root_name {
+            "module" => attr(0).is_some_and(|m| root.calls.contains_key(m)),
+            "data" => false,
+            t => attr(0).is_some_and(|n| {
+                root.resources
+                    .contains_key(&crate::addr::ResourceAddr::managed(t, n))
+            }),
+        }
+    };
+    let show = |root_name: &str, steps: &[Step]| {
+        let mut s = root_name.to_string();
+        for step in steps {
+            match step {
+                Step::Attr(a) => s.push_str(&format!(".{a}")),
+                Step::Index(i) => s.push_str(&format!("[{i}]")),
+                Step::Key(k) => s.push_str(&format!("[{k:?}]")),
+                Step::Splat => s.push_str("[*]"),
+                Step::Dynamic => s.push_str("[...]"),
+            }
+        }
+        s
+    };
+    for m in &root.moved {
+        if !declared(&m.to.0, &m.to.1) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "moved block: the new address {} is not declared",
+                    show(&m.to.0, &m.to.1)
+                ))
+                .at(m.span.clone())
+                .help("`to` must name a resource or module declared in this configuration"),
+            );
+        }
+        if declared(&m.from.0, &m.from.1) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "moved block: the old address {} is still declared",
+                    show(&m.from.0, &m.from.1)
+                ))
+                .at(m.span.clone())
+                .help("remove or rename the old block; `from` names what no longer exists"),
+            );
+        }
+    }
+    for i in &root.imports {
+        if !declared(&i.to.0, &i.to.1) || i.to.0 == "module" {
+            diags.push(
+                Diagnostic::error(format!(
+                    "import block: {} is not a resource declared in this configuration",
+                    show(&i.to.0, &i.to.1)
+                ))
+                .at(i.span.clone())
+                .help("`to` must name a resource block, e.g. azurerm_resource_group.main"),
+            );
+        }
+    }
+    let aliases: Vec<&str> = root
+        .providers
+        .iter()
+        .filter_map(|p| p.alias.as_deref())
+        .collect();
+    for m in &config.modules {
+        for r in m.resources.values() {
+            if let Some(alias) = r.provider.as_deref().and_then(|p| p.strip_prefix("azurerm."))
+                && !aliases.contains(&alias)
+            {
+                diags.push(
+                    Diagnostic::error(format!("no azurerm provider with alias {alias:?}"))
+                        .at(r.span.clone())
+                        .help(format!(
+                            "declare provider \"azurerm\" {{ alias = \"{alias}\" ... }} in the root module{}",
+                            crate::diag::suggestion(alias, aliases.iter().copied())
+                        )),
+                );
+            }
+        }
     }
 }
 
@@ -180,5 +271,42 @@ mod tests {
         assert_eq!(s.len(), 2, "{s:?}");
         assert!(s[0].contains("\"gone\": no directory r/nope"), "{s:?}");
         assert!(s[1].contains("\"me\" calls itself"), "{s:?}");
+    }
+
+    #[test]
+    fn moved_import_and_provider_aliases_must_name_declared_things() {
+        let fs = MemFs::new().with(
+            "r/main.tf",
+            r#"resource "azurerm_resource_group" "new" {
+  name     = "rg"
+  location = "westeurope"
+  provider = azurerm.west
+}
+resource "azurerm_resource_group" "old" {
+  name     = "rg2"
+  location = "westeurope"
+}
+moved {
+  from = azurerm_resource_group.old
+  to   = azurerm_resource_group.missing
+}
+import {
+  to = azurerm_resource_group.nope
+  id = "/subscriptions/x/resourceGroups/rg"
+}
+"#,
+        );
+        let mut diags = Diagnostics::new();
+        load_config(&fs, Path::new("r"), &mut diags);
+        let s: Vec<_> = diags.iter().map(|d| d.summary.clone()).collect();
+        assert_eq!(
+            s,
+            vec![
+                "moved block: the new address azurerm_resource_group.missing is not declared",
+                "moved block: the old address azurerm_resource_group.old is still declared",
+                "import block: azurerm_resource_group.nope is not a resource declared in this configuration",
+                "no azurerm provider with alias \"west\"",
+            ]
+        );
     }
 }
