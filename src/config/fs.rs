@@ -122,6 +122,27 @@ pub fn normalize(path: &Path) -> PathBuf {
     parts.iter().map(|c| c.as_os_str()).collect()
 }
 
+/// The lexical path from directory `base` to `target` (both normalized the same way):
+/// `relative_to("modules/net", "examples/x")` is `../../modules/net`.
+pub fn relative_to(target: &Path, base: &Path) -> PathBuf {
+    let target = normalize(target);
+    let base = normalize(base);
+    let tc: Vec<Component<'_>> = target.components().filter(|c| *c != Component::CurDir).collect();
+    let bc: Vec<Component<'_>> = base.components().filter(|c| *c != Component::CurDir).collect();
+    let common = tc.iter().zip(&bc).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..bc.len() {
+        out.push("..");
+    }
+    for c in &tc[common..] {
+        out.push(c.as_os_str());
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +165,15 @@ mod tests {
         assert!(fs.is_dir(Path::new("root/sub")));
         assert!(!fs.is_dir(Path::new("root/main.tf")));
         assert!(fs.read_dir(Path::new("nope")).is_err());
+    }
+
+    #[test]
+    fn relative_paths_between_directories() {
+        let r = |a: &str, b: &str| relative_to(Path::new(a), Path::new(b));
+        assert_eq!(r("modules/net", "examples/x"), PathBuf::from("../../modules/net"));
+        assert_eq!(r("root", "root"), PathBuf::from("."));
+        assert_eq!(r("root/sub", "root"), PathBuf::from("sub"));
+        assert_eq!(r(".", "."), PathBuf::from("."));
     }
 
     #[test]

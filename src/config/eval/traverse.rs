@@ -177,10 +177,13 @@ impl Scope<'_> {
             }
             "path" => {
                 let what = need_attr(0, ops).unwrap_or_default();
+                // aksform works as if run inside the root module's directory (like
+                // `terraform -chdir`): relative paths resolve against it.
                 let v = match what.as_str() {
-                    "module" => self.module.dir.display().to_string(),
-                    "root" => self.env.root_dir.display().to_string(),
-                    "cwd" => ".".to_string(),
+                    "module" => crate::config::fs::relative_to(&self.module.dir, self.env.root_dir)
+                        .display()
+                        .to_string(),
+                    "root" | "cwd" => ".".to_string(),
                     _ => {
                         return err(
                             d,
