@@ -13,6 +13,7 @@ mod hash;
 mod network;
 mod numeric;
 mod strings;
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -141,12 +142,12 @@ pub fn refusal(name: &str) -> Option<&'static str> {
         }
         "filebase64" | "filemd5" | "filesha1" | "filesha256" | "filesha512" | "fileset"
         | "pathexpand" | "templatestring" | "ephemeralasnull" | "issensitive" | "sensitive"
-        | "nonsensitive" | "textdecodebase64" | "textencodebase64" | "urlencode"
-        | "base64gzip" | "base64sha256" | "base64sha512" | "sha512" | "uuidv4" | "rsadecrypt"
-        | "cidrsubnets" | "chunklist" | "compact" | "matchkeys" | "setintersection"
-        | "setproduct" | "setsubtract" | "setunion" | "transpose" | "strrev" | "signum"
-        | "log" | "pow" | "parseint" | "indent" | "formatdate" | "timeadd" | "timecmp"
-        | "type" | "csvdecode" | "yamldecode" | "can_be_null" | "endswith_any" => {
+        | "nonsensitive" | "textdecodebase64" | "textencodebase64" | "urlencode" | "base64gzip"
+        | "base64sha256" | "base64sha512" | "sha512" | "uuidv4" | "rsadecrypt" | "cidrsubnets"
+        | "chunklist" | "compact" | "matchkeys" | "setintersection" | "setproduct"
+        | "setsubtract" | "setunion" | "transpose" | "strrev" | "signum" | "log" | "pow"
+        | "parseint" | "indent" | "formatdate" | "timeadd" | "timecmp" | "type" | "csvdecode"
+        | "yamldecode" | "can_be_null" | "endswith_any" => {
             "aksform does not implement it yet; the supported functions are listed in the README"
         }
         _ => return None,
