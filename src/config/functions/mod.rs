@@ -14,6 +14,7 @@ mod network;
 mod numeric;
 mod strings;
 mod support;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -111,6 +112,7 @@ pub fn all() -> impl Iterator<Item = &'static FuncSpec> {
         collections::FUNCTIONS,
         numeric::FUNCTIONS,
         encoding::FUNCTIONS,
+        yaml::FUNCTIONS,
         hash::FUNCTIONS,
         network::FUNCTIONS,
         filesystem::FUNCTIONS,
@@ -142,7 +144,7 @@ pub fn refusal(name: &str) -> Option<&'static str> {
         }
         "filebase64" | "filemd5" | "filesha1" | "filesha256" | "filesha512" | "fileset"
         | "pathexpand" | "templatestring" | "ephemeralasnull" | "issensitive" | "sensitive"
-        | "nonsensitive" | "textdecodebase64" | "textencodebase64" | "urlencode" | "base64gzip"
+        | "nonsensitive" | "textdecodebase64" | "textencodebase64" | "base64gzip"
         | "base64sha256" | "base64sha512" | "sha512" | "uuidv4" | "rsadecrypt" | "cidrsubnets"
         | "chunklist" | "compact" | "matchkeys" | "setintersection" | "setproduct"
         | "setsubtract" | "setunion" | "transpose" | "strrev" | "signum" | "log" | "pow"
