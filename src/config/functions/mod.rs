@@ -9,6 +9,8 @@ mod collections;
 mod conversion;
 mod encoding;
 mod filesystem;
+mod format;
+mod gofmt;
 mod hash;
 mod network;
 mod numeric;
@@ -109,6 +111,7 @@ impl std::fmt::Debug for FuncSpec {
 pub fn all() -> impl Iterator<Item = &'static FuncSpec> {
     [
         strings::FUNCTIONS,
+        format::FUNCTIONS,
         collections::FUNCTIONS,
         numeric::FUNCTIONS,
         encoding::FUNCTIONS,
@@ -147,9 +150,9 @@ pub fn refusal(name: &str) -> Option<&'static str> {
         | "nonsensitive" | "textdecodebase64" | "textencodebase64" | "base64gzip"
         | "base64sha256" | "base64sha512" | "sha512" | "uuidv4" | "rsadecrypt" | "cidrsubnets"
         | "chunklist" | "compact" | "matchkeys" | "setintersection" | "setproduct"
-        | "setsubtract" | "setunion" | "transpose" | "strrev" | "signum" | "log" | "pow"
-        | "parseint" | "indent" | "formatdate" | "timeadd" | "timecmp" | "type" | "csvdecode"
-        | "yamldecode" | "can_be_null" | "endswith_any" => {
+        | "setsubtract" | "setunion" | "transpose" | "signum" | "log" | "pow" | "parseint"
+        | "formatdate" | "timeadd" | "timecmp" | "type" | "csvdecode" | "yamldecode"
+        | "can_be_null" | "endswith_any" => {
             "aksform does not implement it yet; the supported functions are listed in the README"
         }
         _ => return None,
