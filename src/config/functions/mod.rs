@@ -6,14 +6,17 @@
 //! well-typed values. `try` and `can` need unevaluated arguments and live in the evaluator.
 
 mod collections;
+mod combine;
 mod conversion;
 mod encoding;
 mod filesystem;
 mod format;
 mod gofmt;
 mod hash;
+mod lists;
 mod network;
 mod numeric;
+mod sets;
 mod strings;
 mod support;
 mod yaml;
@@ -113,6 +116,9 @@ pub fn all() -> impl Iterator<Item = &'static FuncSpec> {
         strings::FUNCTIONS,
         format::FUNCTIONS,
         collections::FUNCTIONS,
+        combine::FUNCTIONS,
+        lists::FUNCTIONS,
+        sets::FUNCTIONS,
         numeric::FUNCTIONS,
         encoding::FUNCTIONS,
         yaml::FUNCTIONS,
@@ -149,10 +155,8 @@ pub fn refusal(name: &str) -> Option<&'static str> {
         | "pathexpand" | "templatestring" | "ephemeralasnull" | "issensitive" | "sensitive"
         | "nonsensitive" | "textdecodebase64" | "textencodebase64" | "base64gzip"
         | "base64sha256" | "base64sha512" | "sha512" | "uuidv4" | "rsadecrypt" | "cidrsubnets"
-        | "chunklist" | "compact" | "matchkeys" | "setintersection" | "setproduct"
-        | "setsubtract" | "setunion" | "transpose" | "signum" | "log" | "pow" | "parseint"
-        | "formatdate" | "timeadd" | "timecmp" | "type" | "csvdecode" | "yamldecode"
-        | "can_be_null" | "endswith_any" => {
+        | "setproduct" | "signum" | "log" | "pow" | "parseint" | "formatdate" | "timeadd"
+        | "timecmp" | "type" | "csvdecode" | "yamldecode" | "can_be_null" | "endswith_any" => {
             "aksform does not implement it yet; the supported functions are listed in the README"
         }
         _ => return None,
