@@ -155,8 +155,8 @@ pub fn refusal(name: &str) -> Option<&'static str> {
         | "pathexpand" | "templatestring" | "ephemeralasnull" | "issensitive" | "sensitive"
         | "nonsensitive" | "textdecodebase64" | "textencodebase64" | "base64gzip"
         | "base64sha256" | "base64sha512" | "sha512" | "uuidv4" | "rsadecrypt" | "cidrsubnets"
-        | "setproduct" | "signum" | "log" | "pow" | "parseint" | "formatdate" | "timeadd"
-        | "timecmp" | "type" | "csvdecode" | "yamldecode" | "can_be_null" | "endswith_any" => {
+        | "setproduct" | "formatdate" | "timeadd" | "timecmp" | "type" | "csvdecode"
+        | "yamldecode" | "can_be_null" | "endswith_any" => {
             "aksform does not implement it yet; the supported functions are listed in the README"
         }
         _ => return None,
