@@ -154,9 +154,8 @@ pub fn refusal(name: &str) -> Option<&'static str> {
         "filebase64" | "filemd5" | "filesha1" | "filesha256" | "filesha512" | "fileset"
         | "pathexpand" | "templatestring" | "ephemeralasnull" | "issensitive" | "sensitive"
         | "nonsensitive" | "textdecodebase64" | "textencodebase64" | "base64gzip"
-        | "base64sha512" | "uuidv4" | "rsadecrypt" | "cidrsubnets" | "setproduct"
-        | "formatdate" | "timeadd" | "timecmp" | "type" | "csvdecode" | "yamldecode"
-        | "can_be_null" | "endswith_any" => {
+        | "base64sha512" | "uuidv4" | "rsadecrypt" | "setproduct" | "formatdate" | "timeadd"
+        | "timecmp" | "type" | "csvdecode" | "yamldecode" | "can_be_null" | "endswith_any" => {
             "aksform does not implement it yet; the supported functions are listed in the README"
         }
         _ => return None,
