@@ -151,11 +151,11 @@ pub fn refusal(name: &str) -> Option<&'static str> {
             "its salt is random, so the result changes on every run and a plan that uses it would \
              never be empty"
         }
-        "filebase64" | "filemd5" | "filesha1" | "filesha256" | "filesha512" | "fileset"
-        | "pathexpand" | "templatestring" | "ephemeralasnull" | "issensitive" | "sensitive"
-        | "nonsensitive" | "textdecodebase64" | "textencodebase64" | "base64gzip"
-        | "base64sha512" | "uuidv4" | "rsadecrypt" | "setproduct" | "formatdate" | "timeadd"
-        | "timecmp" | "type" | "csvdecode" | "yamldecode" | "can_be_null" | "endswith_any" => {
+        "filemd5" | "filesha1" | "filesha256" | "filesha512" | "fileset" | "pathexpand"
+        | "templatestring" | "ephemeralasnull" | "issensitive" | "sensitive" | "nonsensitive"
+        | "textdecodebase64" | "textencodebase64" | "base64gzip" | "base64sha512" | "uuidv4"
+        | "rsadecrypt" | "setproduct" | "formatdate" | "timeadd" | "timecmp" | "type"
+        | "csvdecode" | "yamldecode" | "can_be_null" | "endswith_any" => {
             "aksform does not implement it yet; the supported functions are listed in the README"
         }
         _ => return None,
