@@ -291,6 +291,12 @@ mod tests {
         );
         assert_eq!(ok("jsonencode", vec![Value::from(1.5e-7)]), s("0.00000015"));
         assert_eq!(ok("jsonencode", vec![Value::Null]), s("null"));
+        let e = call_fn("jsonencode", vec![Value::Null, Value::Null]).unwrap_err();
+        assert_eq!(e.arg, None);
+        assert_eq!(
+            e.message,
+            "jsonencode() takes exactly 1 argument, but 2 were given"
+        );
         assert_eq!(
             ok("jsonencode", vec![Value::set(vec![s("b"), s("a")])]),
             s(r#"["a","b"]"#)
@@ -356,6 +362,12 @@ mod tests {
         );
         assert_eq!(ok("base64encode", vec![s("")]), s(""));
         assert_eq!(ok("base64encode", vec![s("☃")]), s("4piD"));
+        let e = call_fn("base64encode", vec![Value::List(vec![])]).unwrap_err();
+        assert_eq!(e.arg, Some(0));
+        assert_eq!(
+            e.message,
+            "argument 1 of base64encode() must be a string, not a list"
+        );
         let e = call_fn("base64decode", vec![s("SGVsbG8gV29ybGQ")]).unwrap_err();
         assert_eq!(e.arg, Some(0));
         assert!(

@@ -16,6 +16,7 @@ mod hash;
 mod lists;
 mod network;
 mod numeric;
+mod patterns;
 mod sets;
 mod strings;
 mod support;
@@ -114,6 +115,7 @@ impl std::fmt::Debug for FuncSpec {
 pub fn all() -> impl Iterator<Item = &'static FuncSpec> {
     [
         strings::FUNCTIONS,
+        patterns::FUNCTIONS,
         format::FUNCTIONS,
         collections::FUNCTIONS,
         combine::FUNCTIONS,
