@@ -6,13 +6,21 @@
 //! well-typed values. `try` and `can` need unevaluated arguments and live in the evaluator.
 
 mod collections;
+mod combine;
 mod conversion;
 mod encoding;
 mod filesystem;
+mod format;
+mod gofmt;
 mod hash;
+mod lists;
 mod network;
 mod numeric;
+mod patterns;
+mod sets;
 mod strings;
+mod support;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -107,9 +115,15 @@ impl std::fmt::Debug for FuncSpec {
 pub fn all() -> impl Iterator<Item = &'static FuncSpec> {
     [
         strings::FUNCTIONS,
+        patterns::FUNCTIONS,
+        format::FUNCTIONS,
         collections::FUNCTIONS,
+        combine::FUNCTIONS,
+        lists::FUNCTIONS,
+        sets::FUNCTIONS,
         numeric::FUNCTIONS,
         encoding::FUNCTIONS,
+        yaml::FUNCTIONS,
         hash::FUNCTIONS,
         network::FUNCTIONS,
         filesystem::FUNCTIONS,
@@ -139,14 +153,11 @@ pub fn refusal(name: &str) -> Option<&'static str> {
             "its salt is random, so the result changes on every run and a plan that uses it would \
              never be empty"
         }
-        "filebase64" | "filemd5" | "filesha1" | "filesha256" | "filesha512" | "fileset"
-        | "pathexpand" | "templatestring" | "ephemeralasnull" | "issensitive" | "sensitive"
-        | "nonsensitive" | "textdecodebase64" | "textencodebase64" | "urlencode"
-        | "base64gzip" | "base64sha256" | "base64sha512" | "sha512" | "uuidv4" | "rsadecrypt"
-        | "cidrsubnets" | "chunklist" | "compact" | "matchkeys" | "setintersection"
-        | "setproduct" | "setsubtract" | "setunion" | "transpose" | "strrev" | "signum"
-        | "log" | "pow" | "parseint" | "indent" | "formatdate" | "timeadd" | "timecmp"
-        | "type" | "csvdecode" | "yamldecode" | "can_be_null" | "endswith_any" => {
+        "filemd5" | "filesha1" | "filesha256" | "filesha512" | "fileset" | "pathexpand"
+        | "templatestring" | "ephemeralasnull" | "issensitive" | "sensitive" | "nonsensitive"
+        | "textdecodebase64" | "textencodebase64" | "base64gzip" | "base64sha512" | "uuidv4"
+        | "rsadecrypt" | "setproduct" | "formatdate" | "timeadd" | "timecmp" | "type"
+        | "csvdecode" | "yamldecode" | "can_be_null" | "endswith_any" => {
             "aksform does not implement it yet; the supported functions are listed in the README"
         }
         _ => return None,
