@@ -236,7 +236,11 @@ fn main() {
     let t = median(times.clone());
     let min = times.iter().min().copied().unwrap_or_default();
     println!("config/load+evaluate: {resources} resources, {runs} runs");
-    println!("  median {:.1} ms (min {:.1} ms)", t.as_secs_f64() * 1e3, min.as_secs_f64() * 1e3);
+    println!(
+        "  median {:.1} ms (min {:.1} ms)",
+        t.as_secs_f64() * 1e3,
+        min.as_secs_f64() * 1e3
+    );
     println!(
         "  peak heap median {:.1} MB (max {:.1} MB)",
         peaks[peaks.len() / 2] as f64 / 1e6,
@@ -245,7 +249,10 @@ fn main() {
     if let Ok(status) = std::fs::read_to_string("/proc/self/status")
         && let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM"))
     {
-        println!("  process {}", hwm.split_whitespace().collect::<Vec<_>>().join(" "));
+        println!(
+            "  process {}",
+            hwm.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
     }
     println!(
         "  target: < 500 ms and < 200 MB: {}",

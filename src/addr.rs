@@ -8,7 +8,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-
 /// Managed resource or data source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {
@@ -191,7 +190,8 @@ impl FromStr for AbsResourceInstance {
                 p.dot().ok_or_else(|| err("expected `.` after `data`"))?;
                 (
                     Mode::Data,
-                    p.ident().ok_or_else(|| err("expected a data source type"))?,
+                    p.ident()
+                        .ok_or_else(|| err("expected a data source type"))?,
                 )
             } else {
                 (Mode::Managed, word)

@@ -300,7 +300,9 @@ impl Diagnostics {
             let key = |d: &Diagnostic| {
                 (
                     d.severity,
-                    d.span.as_ref().map(|s| (s.file, s.range.start, s.range.end)),
+                    d.span
+                        .as_ref()
+                        .map(|s| (s.file, s.range.start, s.range.end)),
                 )
             };
             key(a).cmp(&key(b))
@@ -557,7 +559,10 @@ fn push_line(text: &mut String, line: &str) {
 
 /// The candidate closest to `name`, if one is close enough to be a likely typo (the test Terraform
 /// uses: a small edit distance relative to the length).
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(2);
     candidates
         .into_iter()
@@ -591,7 +596,10 @@ mod tests {
     #[test]
     fn suggestions_find_typos_only() {
         let c = ["kubernetes_version", "dns_prefix", "tags"];
-        assert_eq!(did_you_mean("kubernetes_verison", c), Some("kubernetes_version"));
+        assert_eq!(
+            did_you_mean("kubernetes_verison", c),
+            Some("kubernetes_version")
+        );
         assert_eq!(did_you_mean("tag", c), Some("tags"));
         assert_eq!(did_you_mean("location", c), None);
         assert_eq!(suggestion("dns_prefx", c), " Did you mean \"dns_prefix\"?");

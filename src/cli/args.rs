@@ -113,7 +113,9 @@ pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
                 return None;
             }
             let name = rest.split_once('=').map_or(rest, |(n, _)| n);
-            SINGLE_DASH.contains(&name).then(|| OsString::from(format!("-{s}")))
+            SINGLE_DASH
+                .contains(&name)
+                .then(|| OsString::from(format!("-{s}")))
         });
         out.push(rewritten.unwrap_or(arg));
     }
@@ -131,8 +133,19 @@ mod tests {
 
     #[test]
     fn terraform_style_flags() {
-        let cli = parse(&["aksform", "validate", "-json", "-var", "a=1", "-var=b=2", "-var-file=x.tfvars", "dir"]);
-        let Command::Validate(v) = cli.command else { panic!() };
+        let cli = parse(&[
+            "aksform",
+            "validate",
+            "-json",
+            "-var",
+            "a=1",
+            "-var=b=2",
+            "-var-file=x.tfvars",
+            "dir",
+        ]);
+        let Command::Validate(v) = cli.command else {
+            panic!()
+        };
         assert!(v.json);
         assert_eq!(v.vars.vars, vec!["a=1", "b=2"]);
         assert_eq!(v.vars.var_files, vec![PathBuf::from("x.tfvars")]);
@@ -142,7 +155,9 @@ mod tests {
     #[test]
     fn fmt_flags_and_defaults() {
         let cli = parse(&["aksform", "fmt", "-check", "--diff", "-recursive"]);
-        let Command::Fmt(f) = cli.command else { panic!() };
+        let Command::Fmt(f) = cli.command else {
+            panic!()
+        };
         assert!(f.check && f.diff && f.recursive);
         assert_eq!(f.targets, vec![PathBuf::from(".")]);
     }
@@ -150,7 +165,12 @@ mod tests {
     #[test]
     fn values_and_dash_dash_are_untouched() {
         let n = normalize(["aksform", "fmt", "-", "--", "-json"].map(OsString::from));
-        assert_eq!(n, ["aksform", "fmt", "-", "--", "-json"].map(OsString::from).to_vec());
+        assert_eq!(
+            n,
+            ["aksform", "fmt", "-", "--", "-json"]
+                .map(OsString::from)
+                .to_vec()
+        );
         let n = normalize(["-x", "-jsonx"].map(OsString::from));
         assert_eq!(n, ["-x", "-jsonx"].map(OsString::from).to_vec());
     }

@@ -97,7 +97,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+            assert_eq!(
+                fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o640
+            );
         }
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
@@ -116,7 +119,9 @@ mod tests {
             .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
             .collect();
         assert_eq!(names, ["a.tf", "b.tf", "bad.tf"]);
-        let err = RealFs.read_to_string(&dir.path().join("bad.tf")).unwrap_err();
+        let err = RealFs
+            .read_to_string(&dir.path().join("bad.tf"))
+            .unwrap_err();
         assert!(err.to_string().contains("not valid UTF-8"));
     }
 }

@@ -80,8 +80,17 @@ mod tests {
     #[test]
     fn var_flags_keep_their_order() {
         let args = args::normalize(
-            ["aksform", "validate", "-var-file=a.tfvars", "-var", "x=1", "-var-file", "b.tfvars", "-var=y=2"]
-                .map(OsString::from),
+            [
+                "aksform",
+                "validate",
+                "-var-file=a.tfvars",
+                "-var",
+                "x=1",
+                "-var-file",
+                "b.tfvars",
+                "-var=y=2",
+            ]
+            .map(OsString::from),
         );
         let got: Vec<String> = ordered_vars(&args)
             .into_iter()
@@ -90,6 +99,9 @@ mod tests {
                 CliVar::File(p) => format!("file {}", p.display()),
             })
             .collect();
-        assert_eq!(got, ["file a.tfvars", "var x=1", "file b.tfvars", "var y=2"]);
+        assert_eq!(
+            got,
+            ["file a.tfvars", "var x=1", "file b.tfvars", "var y=2"]
+        );
     }
 }

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 
 use super::decl::{ModuleDecl, ResourceDecl};
-use super::eval::{ResourceInstance, Scope};
 use super::eval::{Evaluator, Shape, expand};
+use super::eval::{ResourceInstance, Scope};
 use super::load::attr_key_span;
 use super::schema::{self, AttrSchema, BodySchema, IdCtx, Presence, ResourceSchema};
 use super::syntax::block_header_span;
@@ -59,7 +59,11 @@ pub(crate) fn resource(
             && let Some(read) = ev.opts.data.read(&addr, &values)
         {
             for (k, v) in read {
-                if schema.body.attr(&k).is_some_and(|a| a.presence != Presence::Required) {
+                if schema
+                    .body
+                    .attr(&k)
+                    .is_some_and(|a| a.presence != Presence::Required)
+                {
                     values.insert(k, v);
                 }
             }
@@ -123,7 +127,10 @@ fn check_condition(
         d.push(
             Diagnostic::error(format!("{kind} failed"))
                 .at(check.condition.span())
-                .label(msg.coerce_string().unwrap_or_else(|| "the condition is false".into()))
+                .label(
+                    msg.coerce_string()
+                        .unwrap_or_else(|| "the condition is false".into()),
+                )
                 .related(check.span.clone(), format!("this {kind}")),
         );
     }
@@ -134,10 +141,17 @@ fn check_condition(
 fn unknown_type(decl: &ResourceDecl) -> Diagnostic {
     let mode = decl.addr.mode;
     let t = decl.addr.type_name.as_str();
-    let what = if mode == Mode::Managed { "resource type" } else { "data source" };
+    let what = if mode == Mode::Managed {
+        "resource type"
+    } else {
+        "data source"
+    };
     let supported: Vec<&str> = schema::type_names(mode).collect();
-    let mut diag = Diagnostic::error(format!("unsupported {what} {t:?}")).at(decl.type_span.clone());
-    if schema::KNOWN_UNSUPPORTED_TYPES.contains(&t) || (t.starts_with("azurerm_") && mode == Mode::Managed) {
+    let mut diag =
+        Diagnostic::error(format!("unsupported {what} {t:?}")).at(decl.type_span.clone());
+    if schema::KNOWN_UNSUPPORTED_TYPES.contains(&t)
+        || (t.starts_with("azurerm_") && mode == Mode::Managed)
+    {
         diag = diag.label("aksform does not manage this azurerm type").help(format!(
             "aksform manages the resources of a hardened AKS cluster: {}. Manage {t} with another \
              tool and pass its id in through a variable.{}",
@@ -178,20 +192,32 @@ impl Decoder<'_, '_> {
         let mut unknown_blocks: BTreeSet<&'static str> = BTreeSet::new();
         for structure in body.iter() {
             match structure {
-                Structure::Attribute(a) => self.attribute(bs, a, prefix, schema_path, &mut values, &mut keys),
+                Structure::Attribute(a) => {
+                    self.attribute(bs, a, prefix, schema_path, &mut values, &mut keys)
+                }
                 Structure::Block(b) if b.ident.value().as_str() == "dynamic" => {
                     self.dynamic(bs, b, prefix, schema_path, &mut blocks, &mut unknown_blocks);
                 }
                 Structure::Block(b) => {
                     let name = b.ident.value().to_string();
                     let header = block_header_span(self.scope.file, b);
-                    if let Some(bschema) = self.block_schema(bs, &name, schema_path, header.clone(), true) {
+                    if let Some(bschema) =
+                        self.block_schema(bs, &name, schema_path, header.clone(), true)
+                    {
                         self.nested(bschema, &b.body, prefix, schema_path, header, &mut blocks);
                     }
                 }
             }
         }
-        self.fill(bs, &mut values, &mut keys, blocks, unknown_blocks, prefix, header);
+        self.fill(
+            bs,
+            &mut values,
+            &mut keys,
+            blocks,
+            unknown_blocks,
+            prefix,
+            header,
+        );
         values
     }
 
@@ -211,10 +237,16 @@ impl Decoder<'_, '_> {
             None => match bs.alias(name).and_then(|new| bs.attr(new)) {
                 Some(attr) => {
                     self.d.push(
-                        Diagnostic::warning(format!("{name:?} is the azurerm 3.x name of {:?}", attr.name))
-                            .at(key_span.clone())
-                            .label("deprecated name")
-                            .help(format!("rename it to {}; aksform accepts both for now", attr.name)),
+                        Diagnostic::warning(format!(
+                            "{name:?} is the azurerm 3.x name of {:?}",
+                            attr.name
+                        ))
+                        .at(key_span.clone())
+                        .label("deprecated name")
+                        .help(format!(
+                            "rename it to {}; aksform accepts both for now",
+                            attr.name
+                        )),
                     );
                     attr
                 }
@@ -231,7 +263,10 @@ impl Decoder<'_, '_> {
                 Diagnostic::error(format!("{} is read-only", attr.name))
                     .at(key_span)
                     .label("Azure sets this value")
-                    .help(format!("remove it; read it elsewhere as <resource>.{}", attr.name)),
+                    .help(format!(
+                        "remove it; read it elsewhere as <resource>.{}",
+                        attr.name
+                    )),
             );
             return;
         }
@@ -250,24 +285,31 @@ impl Decoder<'_, '_> {
         if value.is_null() {
             return;
         }
-        self.spans.insert(format!("{prefix}{}", attr.name), span.clone());
+        self.spans
+            .insert(format!("{prefix}{}", attr.name), span.clone());
         let mut warnings = Vec::new();
         let value = match convert(&value, &attr.ty, &mut warnings) {
             Ok(v) => v,
             Err(e) => {
                 self.d.push(
-                    Diagnostic::error(format!("invalid value for {}", attr.name))
-                        .at(span)
-                        .label(format!("{e} (the type of {} is {})", attr.name, attr.ty)),
+                    Diagnostic::error(format!(
+                        "invalid value for {}",
+                        display_path(prefix, attr.name)
+                    ))
+                    .at(span)
+                    .label(format!("{e} (the type of {} is {})", attr.name, attr.ty)),
                 );
                 values.insert(attr.name.to_string(), Value::Unknown);
                 return;
             }
         };
         if let Err((label, help)) = check_value(attr, &value) {
-            let mut diag = Diagnostic::error(format!("invalid value for {}", attr.name))
-                .at(span)
-                .label(label);
+            let mut diag = Diagnostic::error(format!(
+                "invalid value for {}",
+                display_path(prefix, attr.name)
+            ))
+            .at(span)
+            .label(label);
             if let Some(help) = help {
                 diag = diag.help(help);
             }
@@ -285,12 +327,20 @@ impl Decoder<'_, '_> {
         report: bool,
     ) -> Option<&'static schema::BlockSchema> {
         match bs.block(name) {
-            Some(b) if b.presence == Presence::Computed && !self.schema.unsupported.contains(&format!("{schema_path}{name}").as_str()) => {
+            Some(b)
+                if b.presence == Presence::Computed
+                    && !self
+                        .schema
+                        .unsupported
+                        .contains(&format!("{schema_path}{name}").as_str()) =>
+            {
                 self.d.push(
                     Diagnostic::error(format!("{name} is read-only"))
                         .at(header)
                         .label("Azure sets this block")
-                        .help(format!("remove it; read it elsewhere as <resource>.{name}[0]")),
+                        .help(format!(
+                            "remove it; read it elsewhere as <resource>.{name}[0]"
+                        )),
                 );
                 None
             }
@@ -319,7 +369,13 @@ impl Decoder<'_, '_> {
         let inner_schema_path = format!("{schema_path}{}.", bschema.name);
         self.spans
             .insert(format!("{prefix}{}.{index}", bschema.name), header.clone());
-        let v = self.body(&bschema.body, body, &inner_prefix, &inner_schema_path, header.clone());
+        let v = self.body(
+            &bschema.body,
+            body,
+            &inner_prefix,
+            &inner_schema_path,
+            header.clone(),
+        );
         blocks
             .entry(bschema.name)
             .or_default()
@@ -369,9 +425,11 @@ impl Decoder<'_, '_> {
                             .help("remove labels"),
                     ),
                     other => self.d.push(
-                        Diagnostic::error(format!("unsupported argument {other:?} in a dynamic block"))
-                            .at(attr_key_span(file, a))
-                            .help("a dynamic block takes for_each, iterator and a content block"),
+                        Diagnostic::error(format!(
+                            "unsupported argument {other:?} in a dynamic block"
+                        ))
+                        .at(attr_key_span(file, a))
+                        .help("a dynamic block takes for_each, iterator and a content block"),
                     ),
                 },
                 Structure::Block(inner) if inner.ident.value().as_str() == "content" => {
@@ -384,9 +442,12 @@ impl Decoder<'_, '_> {
                     content = Some(inner);
                 }
                 Structure::Block(inner) => self.d.push(
-                    Diagnostic::error(format!("unexpected block {:?} in a dynamic block", inner.ident.value().as_str()))
-                        .at(block_header_span(file, inner))
-                        .help("put the generated block's contents inside content { ... }"),
+                    Diagnostic::error(format!(
+                        "unexpected block {:?} in a dynamic block",
+                        inner.ident.value().as_str()
+                    ))
+                    .at(block_header_span(file, inner))
+                    .help("put the generated block's contents inside content { ... }"),
                 ),
             }
         }
@@ -406,53 +467,70 @@ impl Decoder<'_, '_> {
         for (k, v) in items {
             let it = Value::map([("key", k), ("value", v)]);
             self.scope.bound.push((iterator.clone(), it));
-            self.nested(bschema, &content.body, prefix, schema_path, header.clone(), blocks);
+            self.nested(
+                bschema,
+                &content.body,
+                prefix,
+                schema_path,
+                header.clone(),
+                blocks,
+            );
             self.scope.bound.pop();
         }
     }
 
-    fn unknown_name(&mut self, bs: &BodySchema, name: &str, schema_path: &str, span: Span, is_block: bool) {
+    fn unknown_name(
+        &mut self,
+        bs: &BodySchema,
+        name: &str,
+        schema_path: &str,
+        span: Span,
+        is_block: bool,
+    ) {
         let full = format!("{schema_path}{name}");
         let type_name = self.schema.type_name;
         let kind = if is_block { "block" } else { "argument" };
-        let diag = if let Some((_, note)) = self.schema.removed.iter().find(|(n, _)| *n == full) {
-            Diagnostic::error(format!("{full} was removed in azurerm 4.0"))
-                .at(span)
-                .label("no longer part of azurerm")
-                .help(note.to_string())
-        } else if self.schema.unsupported.contains(&full.as_str()) {
-            Diagnostic::error(format!("{full} is not supported by aksform yet"))
+        let diag =
+            if let Some((_, note)) = self.schema.removed.iter().find(|(n, _)| *n == full) {
+                Diagnostic::error(format!("{full} was removed in azurerm 4.0"))
+                    .at(span)
+                    .label("no longer part of azurerm")
+                    .help(note.to_string())
+            } else if self.schema.unsupported.contains(&full.as_str()) {
+                Diagnostic::error(format!("{full} is not supported by aksform yet"))
                 .at(span)
                 .label(format!("an azurerm {kind} of {type_name} that aksform does not manage"))
                 .help(
                     "remove it, or manage this setting outside aksform; the README lists what is \
                      supported",
                 )
-        } else if is_block && bs.attr(name).is_some() {
-            Diagnostic::error(format!("{name} is an argument, not a block"))
-                .at(span)
-                .label("written as a block")
-                .help(format!("write {name} = ..."))
-        } else if !is_block && bs.block(name).is_some() {
-            Diagnostic::error(format!("{name} is a block, not an argument"))
-                .at(span)
-                .label("written as an argument")
-                .help(format!("write {name} {{ ... }}"))
-        } else {
-            let candidates: Vec<&str> = bs.writable_names().collect();
-            let where_ = if schema_path.is_empty() {
-                type_name.to_string()
+            } else if is_block && bs.attr(name).is_some() {
+                Diagnostic::error(format!("{name} is an argument, not a block"))
+                    .at(span)
+                    .label("written as a block")
+                    .help(format!("write {name} = ..."))
+            } else if !is_block && bs.block(name).is_some() {
+                Diagnostic::error(format!("{name} is a block, not an argument"))
+                    .at(span)
+                    .label("written as an argument")
+                    .help(format!("write {name} {{ ... }}"))
             } else {
-                format!("{type_name}.{}", schema_path.trim_end_matches('.'))
+                let candidates: Vec<&str> = bs.writable_names().collect();
+                let where_ = if schema_path.is_empty() {
+                    type_name.to_string()
+                } else {
+                    format!("{type_name}.{}", schema_path.trim_end_matches('.'))
+                };
+                Diagnostic::error(format!("unsupported {kind} {name:?} in {where_}"))
+                    .at(span)
+                    .label(format!("{where_} has no {kind} with this name"))
+                    .help(
+                        match crate::diag::did_you_mean(name, candidates.iter().copied()) {
+                            Some(c) => format!("did you mean {c:?}?"),
+                            None => format!("the names allowed here are {}", candidates.join(", ")),
+                        },
+                    )
             };
-            Diagnostic::error(format!("unsupported {kind} {name:?} in {where_}"))
-                .at(span)
-                .label(format!("{where_} has no {kind} with this name"))
-                .help(match crate::diag::did_you_mean(name, candidates.iter().copied()) {
-                    Some(c) => format!("did you mean {c:?}?"),
-                    None => format!("the names allowed here are {}", candidates.join(", ")),
-                })
-        };
         self.d.push(diag);
     }
 
@@ -480,8 +558,14 @@ impl Decoder<'_, '_> {
                             attr.name,
                             if written_null { ", but it is null" } else { "" }
                         ))
-                        .at(keys.get(attr.name).cloned().unwrap_or_else(|| header.clone()))
-                        .label(format!("{}{} must be set here", prefix.replace(".0.", "[0]."), attr.name))
+                        .at(keys
+                            .get(attr.name)
+                            .cloned()
+                            .unwrap_or_else(|| header.clone()))
+                        .label(format!(
+                            "{} must be set here",
+                            display_path(prefix, attr.name)
+                        ))
                         .help(format!("add {} = ...", attr.name)),
                     );
                     Value::Unknown
@@ -504,7 +588,10 @@ impl Decoder<'_, '_> {
                     Diagnostic::error(format!("a {name} block is required"))
                         .at(header.clone())
                         .label(format!("add {name} {{ ... }} here"))
-                        .help(format!("{} needs at least {} {name} block", self.schema.type_name, bschema.min)),
+                        .help(format!(
+                            "{} needs at least {} {name} block",
+                            self.schema.type_name, bschema.min
+                        )),
                 );
             }
             if bschema.max > 0 && given.len() > bschema.max {
@@ -526,6 +613,26 @@ impl Decoder<'_, '_> {
     }
 }
 
+/// A user-facing attribute path: `default_node_pool.0.` + `name` is `default_node_pool[0].name`.
+fn display_path(prefix: &str, name: &str) -> String {
+    let mut out = String::new();
+    for part in prefix.split('.').filter(|p| !p.is_empty()) {
+        if part.chars().all(|c| c.is_ascii_digit()) {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+    }
+    if !out.is_empty() {
+        out.push('.');
+    }
+    out.push_str(name);
+    out
+}
+
 /// Checks a converted value against the attribute's allowed values and extra check; the error
 /// is (label, help).
 fn check_value(attr: &AttrSchema, value: &Value) -> Result<(), (String, Option<String>)> {
@@ -541,7 +648,11 @@ fn check_value(attr: &AttrSchema, value: &Value) -> Result<(), (String, Option<S
             Some(c) => format!("values are case-sensitive: write {}", quote(c)),
             None => format!(
                 "allowed values: {}.{}",
-                attr.allowed.iter().map(|a| quote(a)).collect::<Vec<_>>().join(", "),
+                attr.allowed
+                    .iter()
+                    .map(|a| quote(a))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 suggestion(s, attr.allowed.iter().copied())
             ),
         };

@@ -93,9 +93,7 @@ impl Fs for MemFs {
 
     fn is_dir(&self, path: &Path) -> bool {
         let dir = normalize(path);
-        self.files
-            .keys()
-            .any(|p| p != &dir && p.starts_with(&dir))
+        self.files.keys().any(|p| p != &dir && p.starts_with(&dir))
     }
 }
 
@@ -127,8 +125,14 @@ pub fn normalize(path: &Path) -> PathBuf {
 pub fn relative_to(target: &Path, base: &Path) -> PathBuf {
     let target = normalize(target);
     let base = normalize(base);
-    let tc: Vec<Component<'_>> = target.components().filter(|c| *c != Component::CurDir).collect();
-    let bc: Vec<Component<'_>> = base.components().filter(|c| *c != Component::CurDir).collect();
+    let tc: Vec<Component<'_>> = target
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
+    let bc: Vec<Component<'_>> = base
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
     let common = tc.iter().zip(&bc).take_while(|(a, b)| a == b).count();
     let mut out = PathBuf::new();
     for _ in common..bc.len() {
@@ -170,7 +174,10 @@ mod tests {
     #[test]
     fn relative_paths_between_directories() {
         let r = |a: &str, b: &str| relative_to(Path::new(a), Path::new(b));
-        assert_eq!(r("modules/net", "examples/x"), PathBuf::from("../../modules/net"));
+        assert_eq!(
+            r("modules/net", "examples/x"),
+            PathBuf::from("../../modules/net")
+        );
         assert_eq!(r("root", "root"), PathBuf::from("."));
         assert_eq!(r("root/sub", "root"), PathBuf::from("sub"));
         assert_eq!(r(".", "."), PathBuf::from("."));

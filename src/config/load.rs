@@ -10,8 +10,8 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 
 use super::decl::{
-    CheckDecl, ImportDecl, LocalDecl, ModuleCallDecl, ModuleDecl, MovedDecl,
-    OutputDecl, ProviderDecl, TerraformDecl, VariableDecl,
+    CheckDecl, ImportDecl, LocalDecl, ModuleCallDecl, ModuleDecl, MovedDecl, OutputDecl,
+    ProviderDecl, TerraformDecl, VariableDecl,
 };
 use super::fs::Fs;
 use super::meta;
@@ -157,10 +157,7 @@ pub fn parse_file(sources: &SourceMap, file: FileId, diags: &mut Diagnostics) ->
 pub fn attr_key_span(file: FileId, attr: &Attribute) -> Span {
     Span::new(
         file,
-        attr.key
-            .span()
-            .or_else(|| attr.span())
-            .unwrap_or(0..0),
+        attr.key.span().or_else(|| attr.span()).unwrap_or(0..0),
     )
 }
 
@@ -199,11 +196,10 @@ pub(crate) fn fields(
                 let name = attr.key.value().to_string();
                 let span = attr_key_span(file, &attr);
                 if !attrs.contains(&name.as_str()) {
-                    let mut d = Diagnostic::error(format!(
-                        "unsupported argument {name:?} in {what}"
-                    ))
-                    .at(span)
-                    .label("not expected here");
+                    let mut d =
+                        Diagnostic::error(format!("unsupported argument {name:?} in {what}"))
+                            .at(span)
+                            .label("not expected here");
                     if blocks.contains(&name.as_str()) {
                         d = d.help(format!("{name} is a block: write `{name} {{ ... }}`"));
                     } else {
@@ -230,11 +226,9 @@ pub(crate) fn fields(
             Structure::Block(block) => {
                 let name = block.ident.value().to_string();
                 if !blocks.contains(&name.as_str()) {
-                    let mut d = Diagnostic::error(format!(
-                        "unsupported block {name:?} in {what}"
-                    ))
-                    .at(block_header_span(file, &block))
-                    .label("not expected here");
+                    let mut d = Diagnostic::error(format!("unsupported block {name:?} in {what}"))
+                        .at(block_header_span(file, &block))
+                        .label("not expected here");
                     if attrs.contains(&name.as_str()) {
                         d = d.help(format!("{name} is an argument: write `{name} = ...`"));
                     } else if blocks.is_empty() {
@@ -425,9 +419,9 @@ impl Loader<'_> {
                     )
                     .help("remove the block, or keep it if Terraform still uses this directory"),
                 ),
-                _ => self.diags.push(
-                    Diagnostic::warning("provider_meta is ignored by aksform").at(header),
-                ),
+                _ => self
+                    .diags
+                    .push(Diagnostic::warning("provider_meta is ignored by aksform").at(header)),
             }
         }
         self.module.terraform.push(decl);
@@ -443,7 +437,9 @@ impl Loader<'_> {
             self.diags.push(
                 Diagnostic::warning(format!("provider {name:?} is not used by aksform"))
                     .at(span)
-                    .detail("aksform manages Azure resources through the azurerm resource types only")
+                    .detail(
+                        "aksform manages Azure resources through the azurerm resource types only",
+                    )
                     .help("this block is ignored; resources of other providers are not supported"),
             );
             return;
@@ -468,16 +464,18 @@ impl Loader<'_> {
             if attr_name == "alias" {
                 match expr.as_literal_str() {
                     Some(a) => decl.alias = Some(a.to_string()),
-                    None => self.diags.push(
-                        Diagnostic::error("alias must be a literal string").at(expr.span()),
-                    ),
+                    None => self
+                        .diags
+                        .push(Diagnostic::error("alias must be a literal string").at(expr.span())),
                 }
             } else {
                 if let Some(note) = meta::provider_arg_note(&attr_name) {
                     self.diags.push(
-                        Diagnostic::warning(format!("provider argument {attr_name:?} has no effect"))
-                            .at(expr.span())
-                            .detail(note),
+                        Diagnostic::warning(format!(
+                            "provider argument {attr_name:?} has no effect"
+                        ))
+                        .at(expr.span())
+                        .detail(note),
                     );
                 }
                 decl.attrs.insert(attr_name, expr);
@@ -522,7 +520,14 @@ impl Loader<'_> {
             self.file,
             block.body,
             "a variable block",
-            &["type", "default", "description", "sensitive", "nullable", "ephemeral"],
+            &[
+                "type",
+                "default",
+                "description",
+                "sensitive",
+                "nullable",
+                "ephemeral",
+            ],
             &["validation"],
             self.diags,
         );
@@ -543,7 +548,10 @@ impl Loader<'_> {
                     Ok(t) => decl.ty = t,
                     Err(e) => self.diags.push(
                         Diagnostic::error(format!("invalid type for variable {name:?}"))
-                            .at(Span::new(self.file, e.range.unwrap_or_else(|| expr.span().range)))
+                            .at(Span::new(
+                                self.file,
+                                e.range.unwrap_or_else(|| expr.span().range),
+                            ))
                             .label(e.message),
                     ),
                 },
@@ -633,7 +641,9 @@ impl Loader<'_> {
                 .at(span)
                 .label("declared again here")
                 .related(prev, "first declared here")
-                .help(format!("each {kind} name must be unique within a module; rename or remove one")),
+                .help(format!(
+                    "each {kind} name must be unique within a module; rename or remove one"
+                )),
         );
     }
 
@@ -674,7 +684,13 @@ impl Loader<'_> {
             self.file,
             block.body,
             "an output block",
-            &["value", "description", "sensitive", "depends_on", "ephemeral"],
+            &[
+                "value",
+                "description",
+                "sensitive",
+                "depends_on",
+                "ephemeral",
+            ],
             &["precondition"],
             self.diags,
         );
@@ -736,7 +752,9 @@ impl Loader<'_> {
             self.diags.push(
                 Diagnostic::error(format!("{what} must be a list of references"))
                     .at(expr.span())
-                    .help(format!("write e.g. `{what} = [azurerm_resource_group.main]`")),
+                    .help(format!(
+                        "write e.g. `{what} = [azurerm_resource_group.main]`"
+                    )),
             );
             return Vec::new();
         };
@@ -847,7 +865,7 @@ impl Loader<'_> {
             }
             return;
         };
-        if let Err(d) = meta::check_module_source(&source, decl.source_span.clone(), version) {
+        if let Some(d) = meta::check_module_source(&source, decl.source_span.clone(), version) {
             self.diags.push(d);
             return;
         }
@@ -864,7 +882,14 @@ impl Loader<'_> {
         if self.labels(&block, &[]).is_none() {
             return;
         }
-        let mut f = fields(self.file, block.body, "a moved block", &["from", "to"], &[], self.diags);
+        let mut f = fields(
+            self.file,
+            block.body,
+            "a moved block",
+            &["from", "to"],
+            &[],
+            self.diags,
+        );
         let from = f.attrs.remove("from").and_then(|a| self.address(a, "from"));
         let to = f.attrs.remove("to").and_then(|a| self.address(a, "to"));
         match (from, to) {
@@ -875,7 +900,11 @@ impl Loader<'_> {
         }
     }
 
-    fn address(&mut self, attr: Attribute, what: &str) -> Option<(String, Vec<super::syntax::Step>)> {
+    fn address(
+        &mut self,
+        attr: Attribute,
+        what: &str,
+    ) -> Option<(String, Vec<super::syntax::Step>)> {
         let expr = self.expr(attr);
         let t = static_traversal(&expr.expr);
         if t.is_none() {
@@ -999,7 +1028,10 @@ moved {
         let rg = &m.resources[&ResourceAddr::managed("azurerm_resource_group", "main")];
         assert!(rg.lifecycle.prevent_destroy);
         assert_eq!(m.calls["net"].inputs.len(), 1);
-        assert_eq!(m.terraform[0].required_providers["azurerm"], "hashicorp/azurerm");
+        assert_eq!(
+            m.terraform[0].required_providers["azurerm"],
+            "hashicorp/azurerm"
+        );
         assert_eq!(m.moved.len(), 1);
     }
 
@@ -1007,7 +1039,10 @@ moved {
     fn reports_every_problem_with_its_place() {
         let e = errors(&[
             ("a.tf", "resourc \"x\" \"y\" {}\nfoo = 1\n"),
-            ("b.tf", "variable \"v\" {\n  tpye = string\n}\nvariable \"v\" {}\n"),
+            (
+                "b.tf",
+                "variable \"v\" {\n  tpye = string\n}\nvariable \"v\" {}\n",
+            ),
             ("c.tf", "output \"o\" {\n  value = 1\n"),
         ]);
         assert_eq!(e.len(), 5, "{e:#?}");
@@ -1020,7 +1055,10 @@ moved {
 
     #[test]
     fn module_sources_must_be_local() {
-        let e = errors(&[("a.tf", "module \"aks\" {\n  source = \"Azure/aks/azurerm\"\n}\n")]);
+        let e = errors(&[(
+            "a.tf",
+            "module \"aks\" {\n  source = \"Azure/aks/azurerm\"\n}\n",
+        )]);
         assert_eq!(e.len(), 1);
         assert!(e[0].contains("registry"), "{e:?}");
     }
@@ -1031,7 +1069,14 @@ moved {
         let mut diags = Diagnostics::new();
         let fs = MemFs::new().with("m/readme.md", "x");
         load_module(&fs, Path::new("m"), &mut sources, &mut diags);
-        assert!(diags.iter().next().unwrap().summary.contains("no configuration files"));
+        assert!(
+            diags
+                .iter()
+                .next()
+                .unwrap()
+                .summary
+                .contains("no configuration files")
+        );
     }
 
     #[test]

@@ -141,24 +141,16 @@ pub const RESERVED_VARIABLE_NAMES: &[&str] = &[
     "locals",
 ];
 
-/// Accepts local module sources (`./` or `../`) and explains why anything else is refused.
-///
-/// # Errors
-///
-/// Returns the diagnostic to report.
-pub fn check_module_source(
-    source: &str,
-    span: Span,
-    version: Option<Span>,
-) -> Result<(), Diagnostic> {
+/// Accepts local module sources (`./` or `../`); for anything else, the diagnostic that explains
+/// why it is refused.
+pub fn check_module_source(source: &str, span: Span, version: Option<Span>) -> Option<Diagnostic> {
     let local = source.starts_with("./") || source.starts_with("../");
     if local {
-        if let Some(v) = version {
-            return Err(Diagnostic::error("a local module cannot have a version")
+        return version.map(|v| {
+            Diagnostic::error("a local module cannot have a version")
                 .at(v)
-                .help("remove `version`; it applies to registry modules only"));
-        }
-        return Ok(());
+                .help("remove `version`; it applies to registry modules only")
+        });
     }
     let kind = if source.starts_with("git::")
         || source.starts_with("git@")
@@ -177,15 +169,17 @@ pub fn check_module_source(
     } else {
         "not a local path"
     };
-    Err(Diagnostic::error(format!(
-        "module source {source:?} is {kind}, which aksform does not support yet"
-    ))
-    .at(span)
-    .label("only local paths starting with ./ or ../ are loaded")
-    .help(
-        "vendor the module into your repository (e.g. under modules/) and set source to its \
+    Some(
+        Diagnostic::error(format!(
+            "module source {source:?} is {kind}, which aksform does not support yet"
+        ))
+        .at(span)
+        .label("only local paths starting with ./ or ../ are loaded")
+        .help(
+            "vendor the module into your repository (e.g. under modules/) and set source to its \
          relative path",
-    ))
+        ),
+    )
 }
 
 /// The error for a block with both `count` and `for_each`.
@@ -276,8 +270,10 @@ impl Loader<'_> {
                 || !l.replace_triggered_by.is_empty()
             {
                 self.diags.push(
-                    Diagnostic::error("data sources take only precondition and postcondition in lifecycle")
-                        .at(decl.span.clone()),
+                    Diagnostic::error(
+                        "data sources take only precondition and postcondition in lifecycle",
+                    )
+                    .at(decl.span.clone()),
                 );
             }
         }
@@ -449,9 +445,12 @@ mod tests {
 
     #[test]
     fn module_sources() {
-        let s = Span::new(crate::diag::SourceMap::new().add("a".into(), "a".into(), "x"), 0..1);
-        assert!(check_module_source("./net", s.clone(), None).is_ok());
-        assert!(check_module_source("../../modules/aks", s.clone(), None).is_ok());
+        let s = Span::new(
+            crate::diag::SourceMap::new().add("a".into(), "a".into(), "x"),
+            0..1,
+        );
+        assert!(check_module_source("./net", s.clone(), None).is_none());
+        assert!(check_module_source("../../modules/aks", s.clone(), None).is_none());
         for (src, kind) in [
             ("Azure/aks/azurerm", "registry"),
             ("git::https://example.com/x.git", "git"),
@@ -459,9 +458,9 @@ mod tests {
             ("https://example.com/m.zip", "HTTP"),
             ("modules/net", "not a local path"),
         ] {
-            let d = check_module_source(src, s.clone(), None).unwrap_err();
+            let d = check_module_source(src, s.clone(), None).unwrap();
             assert!(d.summary.contains(kind), "{src}: {}", d.summary);
         }
-        assert!(check_module_source("./x", s.clone(), Some(s)).is_err());
+        assert!(check_module_source("./x", s.clone(), Some(s)).is_some());
     }
 }

@@ -157,7 +157,10 @@ fn check_addresses(config: &Config, diags: &mut Diagnostics) {
         .collect();
     for m in &config.modules {
         for r in m.resources.values() {
-            if let Some(alias) = r.provider.as_deref().and_then(|p| p.strip_prefix("azurerm."))
+            if let Some(alias) = r
+                .provider
+                .as_deref()
+                .and_then(|p| p.strip_prefix("azurerm."))
                 && !aliases.contains(&alias)
             {
                 diags.push(
@@ -212,10 +215,13 @@ impl TreeLoader<'_> {
             }
             if !self.fs.is_dir(&child_dir) {
                 self.diags.push(
-                    Diagnostic::error(format!("module {name:?}: no directory {}", child_dir.display()))
-                        .at(span)
-                        .label("source path does not exist")
-                        .help("source is relative to the directory of the calling module"),
+                    Diagnostic::error(format!(
+                        "module {name:?}: no directory {}",
+                        child_dir.display()
+                    ))
+                    .at(span)
+                    .label("source path does not exist")
+                    .help("source is relative to the directory of the calling module"),
                 );
                 continue;
             }
@@ -258,13 +264,18 @@ mod tests {
                 vec!["b".to_string(), "inner".to_string()],
             ]
         );
-        assert_eq!(config.decl(&["b".into()]).unwrap().dir, PathBuf::from("mods/net"));
+        assert_eq!(
+            config.decl(&["b".into()]).unwrap().dir,
+            PathBuf::from("mods/net")
+        );
     }
 
     #[test]
     fn self_calls_and_missing_directories_are_errors() {
-        let fs = MemFs::new()
-            .with("r/main.tf", "module \"me\" {\n  source = \"./\"\n}\nmodule \"gone\" {\n  source = \"./nope\"\n}\n");
+        let fs = MemFs::new().with(
+            "r/main.tf",
+            "module \"me\" {\n  source = \"./\"\n}\nmodule \"gone\" {\n  source = \"./nope\"\n}\n",
+        );
         let mut diags = Diagnostics::new();
         load_config(&fs, Path::new("r"), &mut diags);
         let s: Vec<_> = diags.iter().map(|d| d.summary.clone()).collect();

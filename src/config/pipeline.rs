@@ -90,7 +90,14 @@ impl Loaded {
 pub fn load(fs: &dyn Fs, dir: &Path, opts: &LoadOptions<'_>) -> Loaded {
     let mut diags = Diagnostics::new();
     let mut config = load_config(fs, dir, &mut diags);
-    let inputs = collect_inputs(fs, dir, &opts.env, &opts.cli, &mut config.sources, &mut diags);
+    let inputs = collect_inputs(
+        fs,
+        dir,
+        &opts.env,
+        &opts.cli,
+        &mut config.sources,
+        &mut diags,
+    );
     warn_undeclared(&config, &inputs, &mut diags);
     let evaluated = evaluate(
         &config,
@@ -130,13 +137,15 @@ fn warn_undeclared(
             InputSource::CommandLine => Diagnostic::error(format!(
                 "-var sets {name:?}, but the configuration declares no such variable"
             ))
-            .help(format!("declare it with a variable block, or fix the name.{hint}")),
+            .help(format!(
+                "declare it with a variable block, or fix the name.{hint}"
+            )),
             InputSource::Environment(_) => continue,
-            InputSource::File(_) => Diagnostic::warning(format!(
-                "value for undeclared variable {name:?}"
-            ))
-            .at_opt(input.span.clone())
-            .help(format!("it is ignored; declare it or remove it.{hint}")),
+            InputSource::File(_) => {
+                Diagnostic::warning(format!("value for undeclared variable {name:?}"))
+                    .at_opt(input.span.clone())
+                    .help(format!("it is ignored; declare it or remove it.{hint}"))
+            }
         };
         diags.push(d);
     }

@@ -135,7 +135,7 @@ pub fn static_traversal(expr: &Expression) -> Option<(String, Vec<Step>)> {
                 .iter()
                 .map(|op| step_of(op.value()))
                 .collect::<Vec<_>>();
-            if steps.iter().any(|s| *s == Step::Dynamic) {
+            if steps.contains(&Step::Dynamic) {
                 return None;
             }
             Some((root.value().to_string(), steps))

@@ -147,7 +147,9 @@ fn parse(expr: &Expression, in_object: bool) -> Result<TypeConstraint, TypeError
                             .map(|i| parse(i, false))
                             .collect::<Result<_, _>>()?,
                     )),
-                    _ => Err(err("tuple(...) takes a list of types: tuple([string, number])".into())),
+                    _ => Err(err(
+                        "tuple(...) takes a list of types: tuple([string, number])".into(),
+                    )),
                 },
                 "object" => match one("object")? {
                     Expression::Object(obj) => {
@@ -155,10 +157,13 @@ fn parse(expr: &Expression, in_object: bool) -> Result<TypeConstraint, TypeError
                         for (key, value) in obj.iter() {
                             let name = match key {
                                 ObjectKey::Ident(i) => i.value().to_string(),
-                                ObjectKey::Expression(Expression::String(s)) => s.value().to_string(),
+                                ObjectKey::Expression(Expression::String(s)) => {
+                                    s.value().to_string()
+                                }
                                 ObjectKey::Expression(e) => {
                                     return Err(TypeError {
-                                        message: "object attribute names must be names or strings".into(),
+                                        message: "object attribute names must be names or strings"
+                                            .into(),
                                         range: e.span(),
                                     });
                                 }
@@ -349,8 +354,13 @@ fn convert_at(
             let converted = map
                 .iter()
                 .map(|(k, v)| {
-                    convert_at(v, elem, format!("{path}[{}]", super::value::quote(k)), warnings)
-                        .map(|v| (k.clone(), v))
+                    convert_at(
+                        v,
+                        elem,
+                        format!("{path}[{}]", super::value::quote(k)),
+                        warnings,
+                    )
+                    .map(|v| (k.clone(), v))
                 })
                 .collect::<Result<BTreeMap<_, _>, _>>()?;
             Ok(Value::Map(converted))
@@ -391,10 +401,7 @@ fn convert_at(
                         } else if present.is_some() {
                             out.insert(name.clone(), Value::Null);
                         } else {
-                            return Err(fail(
-                                &path,
-                                format!("attribute {name:?} is required"),
-                            ));
+                            return Err(fail(&path, format!("attribute {name:?} is required")));
                         }
                     }
                 }
@@ -470,21 +477,32 @@ mod tests {
         assert_eq!(conv(Value::from(5.0), "string"), Ok("5".into()));
         assert_eq!(conv("7".into(), "number"), Ok(Value::from(7.0)));
         assert_eq!(conv("true".into(), "bool"), Ok(Value::Bool(true)));
-        assert!(conv("x".into(), "number").unwrap_err().contains("a number is required"));
+        assert!(
+            conv("x".into(), "number")
+                .unwrap_err()
+                .contains("a number is required")
+        );
         assert_eq!(
-            conv(Value::List(vec!["b".into(), "a".into(), "b".into()]), "set(string)"),
+            conv(
+                Value::List(vec!["b".into(), "a".into(), "b".into()]),
+                "set(string)"
+            ),
             Ok(Value::Set(vec!["a".into(), "b".into()]))
         );
         assert!(
-            conv(Value::List(vec![Value::map([("x", Value::Null)])]), "list(string)")
-                .unwrap_err()
-                .starts_with("at [0]:")
+            conv(
+                Value::List(vec![Value::map([("x", Value::Null)])]),
+                "list(string)"
+            )
+            .unwrap_err()
+            .starts_with("at [0]:")
         );
     }
 
     #[test]
     fn objects_fill_optional_defaults_and_require_the_rest() {
-        let t = "object({ name = string, size = optional(number, 3), tags = optional(map(string)) })";
+        let t =
+            "object({ name = string, size = optional(number, 3), tags = optional(map(string)) })";
         let v = conv(Value::map([("name", "a".into())]), t).unwrap();
         assert_eq!(
             v,

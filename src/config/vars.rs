@@ -100,16 +100,16 @@ pub fn collect_inputs(
             auto.push(p);
         }
     }
-    let mut auto_files: Vec<PathBuf> = fs
-        .read_dir(root)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| {
-            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
-            }) && fs.is_file(p)
-        })
-        .collect();
+    let mut auto_files: Vec<PathBuf> =
+        fs.read_dir(root)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+                }) && fs.is_file(p)
+            })
+            .collect();
     auto_files.sort();
     auto.extend(auto_files);
     for path in auto {
@@ -158,7 +158,10 @@ fn read_file(
     let text = match fs.read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::error(format!("cannot read {}: {e}", path.display())));
+            diags.push(Diagnostic::error(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
             return;
         }
     };
@@ -245,9 +248,15 @@ mod tests {
     fn later_sources_win_in_terraform_order() {
         let fs = MemFs::new()
             .with("r/main.tf", "")
-            .with("r/terraform.tfvars", "a = \"tfvars\"\nb = \"tfvars\"\nc = \"tfvars\"\nd = \"tfvars\"\n")
+            .with(
+                "r/terraform.tfvars",
+                "a = \"tfvars\"\nb = \"tfvars\"\nc = \"tfvars\"\nd = \"tfvars\"\n",
+            )
             .with("r/b.auto.tfvars", "b = \"auto-b\"\nc = \"auto-b\"\n")
-            .with("r/a.auto.tfvars.json", "{\"c\": \"auto-a-json\", \"d\": \"json\"}")
+            .with(
+                "r/a.auto.tfvars.json",
+                "{\"c\": \"auto-a-json\", \"d\": \"json\"}",
+            )
             .with("extra.tfvars", "d = \"file\"\n");
         let mut sources = SourceMap::new();
         let mut diags = Diagnostics::new();
@@ -281,7 +290,10 @@ mod tests {
             .with("r/y.auto.tfvars", "block {}\n");
         let mut sources = SourceMap::new();
         let mut diags = Diagnostics::new();
-        let cli = vec![CliVar::Var("novalue".into()), CliVar::File("missing.tfvars".into())];
+        let cli = vec![
+            CliVar::Var("novalue".into()),
+            CliVar::File("missing.tfvars".into()),
+        ];
         collect_inputs(&fs, Path::new("r"), &[], &cli, &mut sources, &mut diags);
         let s: Vec<_> = diags.iter().map(|d| d.summary.clone()).collect();
         assert_eq!(s.len(), 4, "{s:?}");

@@ -20,8 +20,17 @@ fn each_module_is_valid_on_its_own() {
     for module in ["modules/network", "modules/hardened-aks"] {
         let out = aksform(&["validate", module]);
         assert_eq!(out.code, 0, "{module}: {}", out.stderr);
-        assert!(out.stdout.starts_with(&format!("Success! The configuration in {module} is valid")), "{}", out.stdout);
-        assert!(out.stdout.contains("Checked as a reusable module"), "{}", out.stdout);
+        assert!(
+            out.stdout
+                .starts_with(&format!("Success! The configuration in {module} is valid")),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("Checked as a reusable module"),
+            "{}",
+            out.stdout
+        );
     }
 }
 
@@ -112,18 +121,38 @@ variable "env" {
 "#,
     )
     .unwrap();
-    std::fs::write(dir.path().join("terraform.tfvars"), "env = \"from-tfvars\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("terraform.tfvars"),
+        "env = \"from-tfvars\"\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("z.auto.tfvars"), "env = \"from-auto\"\n").unwrap();
     std::fs::write(dir.path().join("extra.tfvars"), "env = \"from-var-file\"\n").unwrap();
     let env = [("TF_VAR_env", "from-env")];
     let auto = aksform_env(dir.path(), &["validate"], &env);
     assert!(auto.stderr.contains("env is from-auto"), "{}", auto.stderr);
     let file = aksform_env(dir.path(), &["validate", "-var-file", "extra.tfvars"], &env);
-    assert!(file.stderr.contains("env is from-var-file"), "{}", file.stderr);
-    let cli = aksform_env(dir.path(), &["validate", "-var-file=extra.tfvars", "-var", "env=from-cli"], &env);
+    assert!(
+        file.stderr.contains("env is from-var-file"),
+        "{}",
+        file.stderr
+    );
+    let cli = aksform_env(
+        dir.path(),
+        &["validate", "-var-file=extra.tfvars", "-var", "env=from-cli"],
+        &env,
+    );
     assert_eq!(cli.code, 0, "{}", cli.stderr);
-    let last_wins = aksform_env(dir.path(), &["validate", "-var", "env=from-cli", "-var-file=extra.tfvars"], &env);
-    assert!(last_wins.stderr.contains("env is from-var-file"), "{}", last_wins.stderr);
+    let last_wins = aksform_env(
+        dir.path(),
+        &["validate", "-var", "env=from-cli", "-var-file=extra.tfvars"],
+        &env,
+    );
+    assert!(
+        last_wins.stderr.contains("env is from-var-file"),
+        "{}",
+        last_wins.stderr
+    );
 }
 
 #[test]
@@ -136,7 +165,12 @@ fn a_required_variable_without_a_value_is_an_error_in_a_root_configuration() {
     .unwrap();
     let out = aksform_in(dir.path(), &["validate"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("no value for the required variable \"admin_group\""), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("no value for the required variable \"admin_group\""),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("main.tf:4:1"), "{}", out.stderr);
     assert!(out.stderr.contains("TF_VAR_admin_group"), "{}", out.stderr);
     let set = aksform_env(dir.path(), &["validate"], &[("TF_VAR_admin_group", "x")]);
@@ -149,6 +183,10 @@ fn usage_errors_exit_2_and_missing_directories_exit_1() {
     assert_eq!(out.code, 2);
     let out = aksform(&["validate", "no/such/dir"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("cannot read directory no/such/dir"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot read directory no/such/dir"),
+        "{}",
+        out.stderr
+    );
     let _ = repo();
 }

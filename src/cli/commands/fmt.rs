@@ -56,11 +56,17 @@ pub fn run(args: &FmtArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         let text = match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(t)) => t,
             Ok(Err(_)) => {
-                problems.push(Diagnostic::error(format!("{} is not valid UTF-8", path.display())));
+                problems.push(Diagnostic::error(format!(
+                    "{} is not valid UTF-8",
+                    path.display()
+                )));
                 continue;
             }
             Err(e) => {
-                problems.push(Diagnostic::error(format!("cannot read {}: {e}", path.display())));
+                problems.push(Diagnostic::error(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
                 continue;
             }
         };
@@ -82,7 +88,10 @@ pub fn run(args: &FmtArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         if !args.check
             && let Err(e) = write_atomic(&path, formatted.as_bytes())
         {
-            problems.push(Diagnostic::error(format!("cannot write {}: {e}", path.display())));
+            problems.push(Diagnostic::error(format!(
+                "cannot write {}: {e}",
+                path.display()
+            )));
         }
     }
     out.flush()?;
@@ -101,9 +110,15 @@ pub fn run(args: &FmtArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
 /// (hidden ones, such as `.terraform` and `.aksform`, are skipped).
 fn collect(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>, problems: &mut Diagnostics) {
     let mut entries = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>(),
+        Ok(rd) => rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect::<Vec<_>>(),
         Err(e) => {
-            problems.push(Diagnostic::error(format!("cannot read {}: {e}", dir.display())));
+            problems.push(Diagnostic::error(format!(
+                "cannot read {}: {e}",
+                dir.display()
+            )));
             return;
         }
     };
@@ -149,7 +164,8 @@ fn fmt_error(sources: &mut SourceMap, path: &Path, text: String, e: &FmtError) -
                 .label(message.clone())
                 .help("the file was left unchanged; fix the syntax and run fmt again")
         }
-        other => Diagnostic::error(format!("{}: {other}", path.display()))
-            .help("the file was left unchanged; please report this as a bug with the file attached"),
+        other => Diagnostic::error(format!("{}: {other}", path.display())).help(
+            "the file was left unchanged; please report this as a bug with the file attached",
+        ),
     }
 }

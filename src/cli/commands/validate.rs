@@ -27,7 +27,11 @@ struct JsonResult {
 /// # Errors
 ///
 /// Only when writing the output fails; problems in the configuration are diagnostics.
-pub fn run(args: &ValidateArgs, vars: Vec<CliVar>, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(
+    args: &ValidateArgs,
+    vars: Vec<CliVar>,
+    printer: &Printer,
+) -> anyhow::Result<ExitStatus> {
     let opts = LoadOptions {
         env: std::env::vars()
             .filter(|(k, _)| k.starts_with("TF_VAR_"))
@@ -60,7 +64,11 @@ pub fn run(args: &ValidateArgs, vars: Vec<CliVar>, printer: &Printer) -> anyhow:
         let rendered = printer.diagnostics(&loaded.diags, &loaded.config.sources);
         eprint!("{rendered}");
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", summary_line(&args.dir.display().to_string(), &loaded))?;
+        writeln!(
+            out,
+            "{}",
+            summary_line(&args.dir.display().to_string(), &loaded)
+        )?;
     }
     Ok(if valid {
         ExitStatus::Success

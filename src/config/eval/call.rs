@@ -76,7 +76,10 @@ impl Scope<'_> {
                     return self.error(
                         d,
                         last,
-                        format!("cannot expand {} with ...", crate::config::functions::article(other.type_name())),
+                        format!(
+                            "cannot expand {} with ...",
+                            crate::config::functions::article(other.type_name())
+                        ),
                         "only a list or tuple can be expanded into arguments",
                     );
                 }
@@ -113,7 +116,12 @@ impl Scope<'_> {
     /// the result unknown, since it might yet fail.
     fn try_(&mut self, whole: &Expression, args: &[&Expression], d: &mut Diagnostics) -> Value {
         if args.is_empty() {
-            return self.error(d, whole, "try() needs at least one argument", "nothing to try");
+            return self.error(
+                d,
+                whole,
+                "try() needs at least one argument",
+                "nothing to try",
+            );
         }
         let mut last_errors = Diagnostics::new();
         for a in args {
@@ -145,7 +153,12 @@ impl Scope<'_> {
     /// `can(expr)`: whether `expr` evaluates without error; unknown while `expr` is unknown.
     fn can(&mut self, whole: &Expression, args: &[&Expression], d: &mut Diagnostics) -> Value {
         let [a] = args else {
-            return self.error(d, whole, "can() takes exactly one argument", "wrong number of arguments");
+            return self.error(
+                d,
+                whole,
+                "can() takes exactly one argument",
+                "wrong number of arguments",
+            );
         };
         let mut inner = Diagnostics::new();
         let v = self.eval(a, &mut inner);

@@ -40,7 +40,12 @@ pub(crate) struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     /// A scope for module instance `inst`.
-    pub fn new(env: &'a Env<'a>, inst: &'a ModuleInstance, module: &'a ModuleDecl, file: FileId) -> Self {
+    pub fn new(
+        env: &'a Env<'a>,
+        inst: &'a ModuleInstance,
+        module: &'a ModuleDecl,
+        file: FileId,
+    ) -> Self {
         Scope {
             env,
             inst,
@@ -60,7 +65,13 @@ impl<'a> Scope<'a> {
     }
 
     /// An error diagnostic at `expr`.
-    pub fn error(&self, d: &mut Diagnostics, expr: &Expression, summary: impl Into<String>, label: impl Into<String>) -> Value {
+    pub fn error(
+        &self,
+        d: &mut Diagnostics,
+        expr: &Expression,
+        summary: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Value {
         d.push(Diagnostic::error(summary).at(self.span(expr)).label(label));
         Value::Unknown
     }
@@ -70,10 +81,10 @@ impl<'a> Scope<'a> {
         match expr {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
-            Expression::Number(n) => n
-                .value()
-                .as_f64()
-                .map_or_else(|| self.error(d, expr, "invalid number", "not representable"), Value::Number),
+            Expression::Number(n) => n.value().as_f64().map_or_else(
+                || self.error(d, expr, "invalid number", "not representable"),
+                Value::Number,
+            ),
             Expression::String(s) => Value::String(s.value().to_string()),
             Expression::Array(items) => {
                 Value::List(items.iter().map(|item| self.eval(item, d)).collect())
@@ -198,7 +209,8 @@ impl<'a> Scope<'a> {
                         let cond = self.eval(&iff.if_expr.cond_expr, d);
                         match self.bool_of(&cond, &iff.if_expr.cond_expr, "%{if} condition", d) {
                             Some(true) => {
-                                known &= self.template_into(&iff.if_expr.template, out, strip_next, d);
+                                known &=
+                                    self.template_into(&iff.if_expr.template, out, strip_next, d);
                             }
                             Some(false) => {
                                 if let Some(e) = &iff.else_expr {
@@ -236,7 +248,13 @@ impl<'a> Scope<'a> {
         known
     }
 
-    fn interpolate(&mut self, v: &Value, expr: &Expression, out: &mut String, d: &mut Diagnostics) -> bool {
+    fn interpolate(
+        &mut self,
+        v: &Value,
+        expr: &Expression,
+        out: &mut String,
+        d: &mut Diagnostics,
+    ) -> bool {
         match v {
             Value::Unknown => false,
             Value::Null => {
@@ -257,7 +275,10 @@ impl<'a> Scope<'a> {
                     self.error(
                         d,
                         expr,
-                        format!("cannot include {} in a string template", crate::config::functions::article(other.type_name())),
+                        format!(
+                            "cannot include {} in a string template",
+                            crate::config::functions::article(other.type_name())
+                        ),
                         "a string, number or bool is required here",
                     );
                     false
@@ -268,7 +289,12 @@ impl<'a> Scope<'a> {
 
     /// The (key, value) pairs of a collection for `for`: lists by index, maps by key, sets by
     /// value. `None` when unknown or not a collection (reported).
-    pub fn iterate(&mut self, coll: &Value, expr: &Expression, d: &mut Diagnostics) -> Option<Vec<(Value, Value)>> {
+    pub fn iterate(
+        &mut self,
+        coll: &Value,
+        expr: &Expression,
+        d: &mut Diagnostics,
+    ) -> Option<Vec<(Value, Value)>> {
         match coll {
             Value::Unknown => None,
             Value::List(items) => Some(
@@ -285,14 +311,22 @@ impl<'a> Scope<'a> {
                     .collect(),
             ),
             Value::Null => {
-                self.error(d, expr, "cannot iterate over null", "a list, set or map is required");
+                self.error(
+                    d,
+                    expr,
+                    "cannot iterate over null",
+                    "a list, set or map is required",
+                );
                 None
             }
             other => {
                 self.error(
                     d,
                     expr,
-                    format!("cannot iterate over {}", crate::config::functions::article(other.type_name())),
+                    format!(
+                        "cannot iterate over {}",
+                        crate::config::functions::article(other.type_name())
+                    ),
                     "a list, set or map is required",
                 );
                 None
@@ -330,13 +364,15 @@ impl<'a> Scope<'a> {
                         Some(key_expr) => match self.eval(key_expr, d) {
                             Value::Unknown => unknown = true,
                             key => match key.coerce_string() {
-                                Some(key) if f.grouping => groups.entry(key).or_default().push(value),
-                                Some(key) => {
-                                    if map.contains_key(&key) {
+                                Some(key) if f.grouping => {
+                                    groups.entry(key).or_default().push(value)
+                                }
+                                Some(key) => match map.entry(key) {
+                                    std::collections::btree_map::Entry::Occupied(e) => {
                                         d.push(
                                             Diagnostic::error(format!(
                                                 "duplicate key {} in a for expression",
-                                                quote(&key)
+                                                quote(e.key())
                                             ))
                                             .at(self.span(key_expr))
                                             .label("two elements produce this key")
@@ -346,15 +382,19 @@ impl<'a> Scope<'a> {
                                             ),
                                         );
                                         unknown = true;
-                                    } else {
-                                        map.insert(key, value);
                                     }
-                                }
+                                    std::collections::btree_map::Entry::Vacant(e) => {
+                                        e.insert(value);
+                                    }
+                                },
                                 None => {
                                     self.error(
                                         d,
                                         key_expr,
-                                        format!("a for expression key must be a string, not {}", key.type_name()),
+                                        format!(
+                                            "a for expression key must be a string, not {}",
+                                            key.type_name()
+                                        ),
                                         "not a string",
                                     );
                                     unknown = true;
@@ -373,7 +413,12 @@ impl<'a> Scope<'a> {
         }
         match &f.key_expr {
             None => Value::List(list),
-            Some(_) if f.grouping => Value::Map(groups.into_iter().map(|(k, v)| (k, Value::List(v))).collect()),
+            Some(_) if f.grouping => Value::Map(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::List(v)))
+                    .collect(),
+            ),
             Some(_) => Value::Map(map),
         }
     }
@@ -417,12 +462,9 @@ impl<'a> Scope<'a> {
                     BinaryOperator::Plus => Value::Number(x + y),
                     BinaryOperator::Minus => Value::Number(x - y),
                     BinaryOperator::Mul => Value::Number(x * y),
-                    BinaryOperator::Div | BinaryOperator::Mod if y == 0.0 => self.error(
-                        d,
-                        &b.rhs_expr,
-                        "division by zero",
-                        "this is zero",
-                    ),
+                    BinaryOperator::Div | BinaryOperator::Mod if y == 0.0 => {
+                        self.error(d, &b.rhs_expr, "division by zero", "this is zero")
+                    }
                     BinaryOperator::Div => Value::Number(x / y),
                     BinaryOperator::Mod => Value::Number(x % y),
                     BinaryOperator::Less => Value::Bool(x < y),
@@ -436,7 +478,13 @@ impl<'a> Scope<'a> {
     }
 
     /// A bool for `what`, converting `"true"`/`"false"`; reports other types. `None` if unknown.
-    pub fn bool_of(&self, v: &Value, expr: &Expression, what: &str, d: &mut Diagnostics) -> Option<bool> {
+    pub fn bool_of(
+        &self,
+        v: &Value,
+        expr: &Expression,
+        what: &str,
+        d: &mut Diagnostics,
+    ) -> Option<bool> {
         match v {
             Value::Unknown => None,
             Value::Null => {
@@ -456,11 +504,22 @@ impl<'a> Scope<'a> {
     }
 
     /// A number for `what`, converting numeric strings; reports other types. `None` if unknown.
-    pub fn number_of(&self, v: &Value, expr: &Expression, what: &str, d: &mut Diagnostics) -> Option<f64> {
+    pub fn number_of(
+        &self,
+        v: &Value,
+        expr: &Expression,
+        what: &str,
+        d: &mut Diagnostics,
+    ) -> Option<f64> {
         match v {
             Value::Unknown => None,
             Value::Null => {
-                self.error(d, expr, format!("the {what} is null"), "a number is required");
+                self.error(
+                    d,
+                    expr,
+                    format!("the {what} is null"),
+                    "a number is required",
+                );
                 None
             }
             other => other.coerce_number().or_else(|| {

@@ -116,7 +116,13 @@ impl Graph {
         g
     }
 
-    fn add_edges(&mut self, config: &Config, path: &[String], m: &ModuleDecl, diags: &mut Diagnostics) {
+    fn add_edges(
+        &mut self,
+        config: &Config,
+        path: &[String],
+        m: &ModuleDecl,
+        diags: &mut Diagnostics,
+    ) {
         let me = |kind| Node {
             path: path.to_vec(),
             kind,
@@ -148,7 +154,9 @@ impl Graph {
             self.after_call(from, &parent_call);
         }
         for (addr, r) in &m.resources {
-            let from = self.find(&me(NodeKind::Resource(addr.clone()))).unwrap_or(0);
+            let from = self
+                .find(&me(NodeKind::Resource(addr.clone())))
+                .unwrap_or(0);
             self.resource_edges(from, config, path, m, r, diags);
             self.after_call(from, &parent_call);
         }
@@ -179,7 +187,15 @@ impl Graph {
         }
     }
 
-    fn after_call(&mut self, from: usize, parent_call: &Option<(Vec<String>, String, Option<&crate::config::decl::ModuleCallDecl>)>) {
+    fn after_call(
+        &mut self,
+        from: usize,
+        parent_call: &Option<(
+            Vec<String>,
+            String,
+            Option<&crate::config::decl::ModuleCallDecl>,
+        )>,
+    ) {
         if let Some((parent, name, _)) = parent_call {
             self.edge_to(from, parent, NodeKind::Call(name.clone()));
         }
@@ -319,8 +335,10 @@ fn resolve_static(m: &ModuleDecl, root: &str, steps: &[Step]) -> Option<NodeKind
         _ => None,
     };
     match root {
-        "var" => Some(NodeKind::Var(attr(0)?)).filter(|k| matches!(k, NodeKind::Var(n) if m.variables.contains_key(n))),
-        "local" => Some(NodeKind::Local(attr(0)?)).filter(|k| matches!(k, NodeKind::Local(n) if m.locals.contains_key(n))),
+        "var" => Some(NodeKind::Var(attr(0)?))
+            .filter(|k| matches!(k, NodeKind::Var(n) if m.variables.contains_key(n))),
+        "local" => Some(NodeKind::Local(attr(0)?))
+            .filter(|k| matches!(k, NodeKind::Local(n) if m.locals.contains_key(n))),
         "module" => {
             let name = attr(0)?;
             m.calls.contains_key(&name).then_some(NodeKind::Call(name))
@@ -354,13 +372,11 @@ pub fn body_references(body: &hcl_edit::structure::Body) -> Vec<Reference> {
             hcl_edit::structure::Structure::Block(b) => {
                 let iterator = if b.ident.value().as_str() == "dynamic" {
                     // The iterator name (the label, or `iterator = x`) is bound inside.
-                    let name = b
-                        .body
+                    b.body
                         .get_attribute("iterator")
                         .and_then(|a| crate::config::syntax::static_traversal(&a.value))
                         .map(|(n, _)| n)
-                        .or_else(|| b.labels.first().map(|l| l.as_str().to_string()));
-                    name
+                        .or_else(|| b.labels.first().map(|l| l.as_str().to_string()))
                 } else {
                     None
                 };

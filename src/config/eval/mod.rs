@@ -42,7 +42,11 @@ pub trait DataResolver {
 pub struct NoData;
 
 impl DataResolver for NoData {
-    fn read(&self, _: &AbsResourceInstance, _: &BTreeMap<String, Value>) -> Option<BTreeMap<String, Value>> {
+    fn read(
+        &self,
+        _: &AbsResourceInstance,
+        _: &BTreeMap<String, Value>,
+    ) -> Option<BTreeMap<String, Value>> {
         None
     }
 }
@@ -300,8 +304,16 @@ impl Env<'_> {
                 let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                 (line, col)
             });
-            let label = e.label.as_deref().map(|l| format!(": {l}")).unwrap_or_default();
-            let help = e.help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
+            let label = e
+                .label
+                .as_deref()
+                .map(|l| format!(": {l}"))
+                .unwrap_or_default();
+            let help = e
+                .help
+                .as_deref()
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
             return Err(format!(
                 "{}:{line}:{col}: {}{label}{help}",
                 path.display(),

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use super::expr::{Scope, describe};
 use super::graph::{Graph, Node, NodeKind};
-use super::{Binding, Env, EvalOptions, Evaluated, Expansion, InstanceState, OutputValue, Shape, module_path};
+use super::{
+    Binding, Env, EvalOptions, Evaluated, Expansion, InstanceState, OutputValue, Shape, module_path,
+};
 use crate::addr::{InstanceKey, ModuleInstance};
 use crate::config::decl::{CheckDecl, ModuleDecl};
 use crate::config::syntax::Expr;
@@ -32,7 +34,10 @@ impl<'a> Evaluator<'a> {
                 .label(format!("{} depends on itself through this cycle", names[0]))
                 .help("break the cycle: one of these values must not depend on the others");
             for &i in &cycle[1..] {
-                diag = diag.related(graph.spans[i].clone(), format!("{} is part of the cycle", graph.nodes[i].describe()));
+                diag = diag.related(
+                    graph.spans[i].clone(),
+                    format!("{} is part of the cycle", graph.nodes[i].describe()),
+                );
             }
             d.push(diag);
             for &i in cycle {
@@ -67,7 +72,9 @@ impl<'a> Evaluator<'a> {
     }
 
     fn node(&mut self, node: &Node, d: &mut Diagnostics) {
-        let Some(module) = self.decl(&node.path) else { return };
+        let Some(module) = self.decl(&node.path) else {
+            return;
+        };
         for inst in self.instances_of(&node.path) {
             self.env.instances.entry(inst.clone()).or_default();
             match &node.kind {
@@ -77,12 +84,14 @@ impl<'a> Evaluator<'a> {
                 }
                 NodeKind::Local(name) => {
                     let decl = &module.locals[name];
-                    let v = Scope::new(&self.env, &inst, module, decl.value.file).eval(&decl.value.expr, d);
+                    let v = Scope::new(&self.env, &inst, module, decl.value.file)
+                        .eval(&decl.value.expr, d);
                     self.state(&inst).locals.insert(name.clone(), v);
                 }
                 NodeKind::Output(name) => {
                     let decl = &module.outputs[name];
-                    let v = Scope::new(&self.env, &inst, module, decl.value.file).eval(&decl.value.expr, d);
+                    let v = Scope::new(&self.env, &inst, module, decl.value.file)
+                        .eval(&decl.value.expr, d);
                     for check in &decl.preconditions {
                         self.check(&inst, module, None, check, "precondition", d);
                     }
@@ -106,7 +115,9 @@ impl<'a> Evaluator<'a> {
                             shape: Shape::Single,
                             keys: Vec::new(),
                         });
-                    self.env.expansions.insert((inst.clone(), name.clone()), exp);
+                    self.env
+                        .expansions
+                        .insert((inst.clone(), name.clone()), exp);
                 }
                 NodeKind::Provider => self.provider(&inst, module, d),
                 NodeKind::Resource(addr) => {
@@ -159,7 +170,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The value of variable `name` in `inst`, converted and validated.
-    fn variable(&mut self, inst: &ModuleInstance, module: &ModuleDecl, name: &str, d: &mut Diagnostics) -> Value {
+    fn variable(
+        &mut self,
+        inst: &ModuleInstance,
+        module: &ModuleDecl,
+        name: &str,
+        d: &mut Diagnostics,
+    ) -> Value {
         let decl = &module.variables[name];
         let (raw, at, origin) = if inst.is_root() {
             match self.opts.inputs.get(name) {
@@ -184,7 +201,11 @@ impl<'a> Evaluator<'a> {
                         .env
                         .expansions
                         .get(&(parent.clone(), call_name.clone()))
-                        .and_then(|e| e.keys.iter().find(|b| Some(&b.key) == inst.0.last().map(|s| &s.key)))
+                        .and_then(|e| {
+                            e.keys
+                                .iter()
+                                .find(|b| Some(&b.key) == inst.0.last().map(|s| &s.key))
+                        })
                         .cloned();
                     let mut scope = Scope::new(&self.env, &parent, pmod, expr.file);
                     if let Some(b) = binding {
@@ -217,9 +238,10 @@ impl<'a> Evaluator<'a> {
                     return Value::Unknown;
                 }
                 None => {
-                    let mut diag = Diagnostic::error(format!("no value for the required variable {name:?}"))
-                        .at(decl.span.clone())
-                        .label("this variable has no default");
+                    let mut diag =
+                        Diagnostic::error(format!("no value for the required variable {name:?}"))
+                            .at(decl.span.clone())
+                            .label("this variable has no default");
                     diag = if inst.is_root() {
                         diag.help(format!(
                             "set it with -var '{name}=...', in terraform.tfvars, or with the environment variable TF_VAR_{name}"
@@ -251,7 +273,9 @@ impl<'a> Evaluator<'a> {
                     .related(decl.span.clone(), "the variable is declared here");
                 diag = match &at {
                     Some(span) => diag.at(span.clone()),
-                    None => diag.at(decl.span.clone()).detail(format!("the value comes from {origin}")),
+                    None => diag
+                        .at(decl.span.clone())
+                        .detail(format!("the value comes from {origin}")),
                 };
                 d.push(diag);
                 return Value::Unknown;
@@ -264,7 +288,9 @@ impl<'a> Evaluator<'a> {
             );
         }
         // Validation conditions see the converted value.
-        self.state(inst).vars.insert(name.to_string(), converted.clone());
+        self.state(inst)
+            .vars
+            .insert(name.to_string(), converted.clone());
         for check in &decl.validations {
             if let Some(message) = self.failed_check(inst, module, None, check, d) {
                 let mut diag = Diagnostic::error(format!("invalid value for variable {name:?}"))
@@ -272,7 +298,9 @@ impl<'a> Evaluator<'a> {
                     .related(check.span.clone(), "by this validation rule");
                 diag = match &at {
                     Some(span) => diag.at(span.clone()),
-                    None => diag.at(decl.span.clone()).detail(format!("the value comes from {origin}")),
+                    None => diag
+                        .at(decl.span.clone())
+                        .detail(format!("the value comes from {origin}")),
                 };
                 d.push(diag);
             }
@@ -303,7 +331,11 @@ impl<'a> Evaluator<'a> {
                 | TypeConstraint::Number
                 | TypeConstraint::Bool
                 | TypeConstraint::Any => Value::String(text.clone()),
-                _ => match hcl_edit::parser::parse_expr(text).ok().as_ref().and_then(const_value) {
+                _ => match hcl_edit::parser::parse_expr(text)
+                    .ok()
+                    .as_ref()
+                    .and_then(const_value)
+                {
                     Some(v) => v,
                     None => {
                         d.push(
@@ -358,7 +390,10 @@ impl<'a> Evaluator<'a> {
         let mut scope = Scope::new(&self.env, inst, module, check.error_message.file);
         scope.self_value = self_value.cloned();
         let msg = scope.eval(&check.error_message.expr, d);
-        Some(msg.coerce_string().unwrap_or_else(|| "the condition is false".to_string()))
+        Some(
+            msg.coerce_string()
+                .unwrap_or_else(|| "the condition is false".to_string()),
+        )
     }
 }
 
@@ -388,13 +423,12 @@ pub(crate) fn expand(
                 return None;
             }
             ref other => match other.coerce_number() {
-                Some(n) if n.fract() == 0.0 && n >= 0.0 && n <= 10_000.0 => n,
+                Some(n) if n.fract() == 0.0 && (0.0..=10_000.0).contains(&n) => n,
                 _ => {
-                    d.push(
-                        Diagnostic::error("invalid count")
-                            .at(span)
-                            .label(format!("count must be a whole number from 0 to 10000, not {}", describe(other))),
-                    );
+                    d.push(Diagnostic::error("invalid count").at(span).label(format!(
+                        "count must be a whole number from 0 to 10000, not {}",
+                        describe(other)
+                    )));
                     return None;
                 }
             },
@@ -445,7 +479,10 @@ pub(crate) fn expand(
                         other => {
                             return bad(
                                 d,
-                                format!("a set of strings is required, but it holds {}", describe(&other)),
+                                format!(
+                                    "a set of strings is required, but it holds {}",
+                                    describe(&other)
+                                ),
                                 "convert the elements to strings, e.g. toset([for x in var.list : tostring(x)])",
                             );
                         }
@@ -460,11 +497,20 @@ pub(crate) fn expand(
                     "convert it with toset(...), or build a map with a for expression: { for x in list : x.name => x }",
                 );
             }
-            Value::Null => return bad(d, "for_each is null".into(), "use an empty map {} for no instances"),
+            Value::Null => {
+                return bad(
+                    d,
+                    "for_each is null".into(),
+                    "use an empty map {} for no instances",
+                );
+            }
             other => {
                 return bad(
                     d,
-                    format!("a map or a set of strings is required, not {}", describe(&other)),
+                    format!(
+                        "a map or a set of strings is required, not {}",
+                        describe(&other)
+                    ),
                     "use a map, or toset([...]) of strings",
                 );
             }

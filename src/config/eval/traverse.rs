@@ -1,9 +1,9 @@
 //! References and traversals: `var.x`, `local.y`, `module.m.out`, `azurerm_subnet.s[0].id`,
 //! `each.value`, `path.module`, indexing, attribute access and splats.
 
+use hcl_edit::Decorated;
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::Decorated;
 
 use super::expr::Scope;
 use crate::addr::{Mode, ResourceAddr};
@@ -47,7 +47,13 @@ impl Scope<'_> {
     }
 
     /// Resolves the root name of a reference; returns the value and how many operators it used.
-    fn resolve(&mut self, name: &str, ops: &Ops, whole: &Expression, d: &mut Diagnostics) -> Option<(Value, usize)> {
+    fn resolve(
+        &mut self,
+        name: &str,
+        ops: &Ops,
+        whole: &Expression,
+        d: &mut Diagnostics,
+    ) -> Option<(Value, usize)> {
         if let Some((_, v)) = self.bound.iter().rev().find(|(n, _)| n == name) {
             return Some((v.clone(), 0));
         }
@@ -57,7 +63,9 @@ impl Scope<'_> {
                 Diagnostic::error("references are not allowed here")
                     .at(self.span_to(start, ops, 0, whole))
                     .label(format!("{name} cannot be used here"))
-                    .help("only literal values (strings, numbers, bools, lists and maps) are allowed"),
+                    .help(
+                        "only literal values (strings, numbers, bools, lists and maps) are allowed",
+                    ),
             );
             return None;
         }
@@ -75,7 +83,13 @@ impl Scope<'_> {
         match name {
             "var" => {
                 let Some(var) = need_attr(0, ops) else {
-                    return err(d, 0, "var must be followed by a variable name".into(), "e.g. var.location", String::new());
+                    return err(
+                        d,
+                        0,
+                        "var must be followed by a variable name".into(),
+                        "e.g. var.location",
+                        String::new(),
+                    );
                 };
                 if !self.module.variables.contains_key(&var) {
                     return err(
@@ -93,7 +107,13 @@ impl Scope<'_> {
             }
             "local" => {
                 let Some(local) = need_attr(0, ops) else {
-                    return err(d, 0, "local must be followed by a name".into(), "e.g. local.tags", String::new());
+                    return err(
+                        d,
+                        0,
+                        "local must be followed by a name".into(),
+                        "e.g. local.tags",
+                        String::new(),
+                    );
                 };
                 if !self.module.locals.contains_key(&local) {
                     return err(
@@ -111,7 +131,13 @@ impl Scope<'_> {
             }
             "module" => {
                 let Some(call) = need_attr(0, ops) else {
-                    return err(d, 0, "module must be followed by a module name".into(), "e.g. module.network", String::new());
+                    return err(
+                        d,
+                        0,
+                        "module must be followed by a module name".into(),
+                        "e.g. module.network",
+                        String::new(),
+                    );
                 };
                 if !self.module.calls.contains_key(&call) {
                     return err(
@@ -215,7 +241,13 @@ impl Scope<'_> {
                     "no count here",
                     "set count on this resource or module, or remove the reference".into(),
                 ),
-                _ => err(d, 0, "count has only the attribute index".into(), "use count.index", String::new()),
+                _ => err(
+                    d,
+                    0,
+                    "count has only the attribute index".into(),
+                    "use count.index",
+                    String::new(),
+                ),
             },
             "each" => match (need_attr(0, ops).as_deref(), &self.each) {
                 (Some("key"), Some((k, _))) => Some((k.clone(), 1)),
@@ -227,7 +259,13 @@ impl Scope<'_> {
                     "no for_each here",
                     "set for_each on this resource or module, or remove the reference".into(),
                 ),
-                _ => err(d, 0, "each has only key and value".into(), "use each.key or each.value", String::new()),
+                _ => err(
+                    d,
+                    0,
+                    "each has only key and value".into(),
+                    "use each.key or each.value",
+                    String::new(),
+                ),
             },
             "self" => match &self.self_value {
                 Some(v) => Some((v.clone(), 0)),
@@ -241,9 +279,22 @@ impl Scope<'_> {
             },
             type_name => {
                 let Some(res_name) = need_attr(0, ops) else {
-                    let mut help = String::from("a reference starts with var., local., module., data., or a resource type");
-                    help.push_str(&suggestion(name, ["var", "local", "module", "data", "each", "count", "path", "self"]));
-                    return err(d, 0, format!("unknown name {name:?}"), "not a variable or a resource type", help);
+                    let mut help = String::from(
+                        "a reference starts with var., local., module., data., or a resource type",
+                    );
+                    help.push_str(&suggestion(
+                        name,
+                        [
+                            "var", "local", "module", "data", "each", "count", "path", "self",
+                        ],
+                    ));
+                    return err(
+                        d,
+                        0,
+                        format!("unknown name {name:?}"),
+                        "not a variable or a resource type",
+                        help,
+                    );
                 };
                 let addr = ResourceAddr::managed(type_name, res_name);
                 if self.module.resources.contains_key(&addr) {
@@ -265,7 +316,10 @@ impl Scope<'_> {
                 } else {
                     format!(
                         "a reference starts with var., local., module., data., or a resource type.{}",
-                        suggestion(type_name, ["var", "local", "module", "data", "each", "count", "path"])
+                        suggestion(
+                            type_name,
+                            ["var", "local", "module", "data", "each", "count", "path"]
+                        )
                     )
                 };
                 err(
@@ -279,7 +333,13 @@ impl Scope<'_> {
         }
     }
 
-    fn apply_ops(&mut self, mut value: Value, ops: &Ops, start: usize, d: &mut Diagnostics) -> Value {
+    fn apply_ops(
+        &mut self,
+        mut value: Value,
+        ops: &Ops,
+        start: usize,
+        d: &mut Diagnostics,
+    ) -> Value {
         let mut i = 0;
         while i < ops.len() {
             let op = ops[i].value();
@@ -383,9 +443,12 @@ impl Scope<'_> {
             }
             other => {
                 d.push(
-                    Diagnostic::error(format!("cannot read attribute {name:?} of {}", crate::config::functions::article(other.type_name())))
-                        .at(span)
-                        .label("only objects have attributes"),
+                    Diagnostic::error(format!(
+                        "cannot read attribute {name:?} of {}",
+                        crate::config::functions::article(other.type_name())
+                    ))
+                    .at(span)
+                    .label("only objects have attributes"),
                 );
                 Value::Unknown
             }
@@ -397,7 +460,9 @@ impl Scope<'_> {
             return Value::Unknown;
         }
         let mut fail = |summary: String, label: &str, help: String| {
-            let mut diag = Diagnostic::error(summary).at(span.clone()).label(label.to_string());
+            let mut diag = Diagnostic::error(summary)
+                .at(span.clone())
+                .label(label.to_string());
             if !help.is_empty() {
                 diag = diag.help(help);
             }
@@ -416,9 +481,16 @@ impl Scope<'_> {
                 #[allow(clippy::cast_precision_loss)]
                 if n.fract() != 0.0 || n < 0.0 || n >= items.len() as f64 {
                     return fail(
-                        format!("index {} is out of range", crate::config::value::format_number(n)),
+                        format!(
+                            "index {} is out of range",
+                            crate::config::value::format_number(n)
+                        ),
                         "no element at this index",
-                        format!("the list has {} element{}", items.len(), if items.len() == 1 { "" } else { "s" }),
+                        format!(
+                            "the list has {} element{}",
+                            items.len(),
+                            if items.len() == 1 { "" } else { "s" }
+                        ),
                     );
                 }
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -454,9 +526,16 @@ impl Scope<'_> {
                 "sets have no order",
                 "convert it with tolist() first, or iterate with for".into(),
             ),
-            Value::Null => fail("cannot index null".into(), "this value is null", String::new()),
+            Value::Null => fail(
+                "cannot index null".into(),
+                "this value is null",
+                String::new(),
+            ),
             other => fail(
-                format!("cannot index {}", crate::config::functions::article(other.type_name())),
+                format!(
+                    "cannot index {}",
+                    crate::config::functions::article(other.type_name())
+                ),
                 "only lists and maps can be indexed",
                 String::new(),
             ),

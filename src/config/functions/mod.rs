@@ -37,8 +37,12 @@ pub struct FuncCtx<'a> {
     pub base_dir: &'a Path,
     /// Renders a template (`templatefile`): the template text, the path it came from (for error
     /// messages) and the variables it may use.
-    pub render_template: &'a dyn Fn(&str, &Path, &BTreeMap<String, Value>) -> Result<Value, String>,
+    pub render_template: &'a RenderTemplate<'a>,
 }
+
+/// Renders a template text (from the given path) with the given variables.
+pub type RenderTemplate<'a> =
+    dyn Fn(&str, &Path, &BTreeMap<String, Value>) -> Result<Value, String> + 'a;
 
 /// The type a parameter accepts; arguments are converted before the implementation sees them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +111,9 @@ pub struct FuncSpec {
 
 impl std::fmt::Debug for FuncSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FuncSpec").field("name", &self.name).finish()
+        f.debug_struct("FuncSpec")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -350,7 +356,10 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), n);
         for name in &names {
-            assert!(refusal(name).is_none(), "{name} is both offered and refused");
+            assert!(
+                refusal(name).is_none(),
+                "{name} is both offered and refused"
+            );
         }
     }
 }

@@ -79,10 +79,12 @@ fn network(r: &ResourceInstance, d: &mut Diagnostics) {
         && mode != Some("overlay")
     {
         d.push(
-            Diagnostic::error(format!("pod_cidr {pod} is only used with kubenet or Azure CNI overlay"))
-                .at(r.span_of(&format!("{NP}pod_cidr")))
-                .label("flat Azure CNI gives pods addresses from the node subnet")
-                .help("remove pod_cidr, or set network_plugin_mode = \"overlay\""),
+            Diagnostic::error(format!(
+                "pod_cidr {pod} is only used with kubenet or Azure CNI overlay"
+            ))
+            .at(r.span_of(&format!("{NP}pod_cidr")))
+            .label("flat Azure CNI gives pods addresses from the node subnet")
+            .help("remove pod_cidr, or set network_plugin_mode = \"overlay\""),
         );
     }
 }
@@ -91,11 +93,19 @@ fn network(r: &ResourceInstance, d: &mut Diagnostics) {
 pub(crate) fn contains(net: IpAddr, len: u8, ip: IpAddr) -> bool {
     match (net, ip) {
         (IpAddr::V4(n), IpAddr::V4(i)) => {
-            let mask = if len == 0 { 0 } else { u32::MAX << (32 - u32::from(len)) };
+            let mask = if len == 0 {
+                0
+            } else {
+                u32::MAX << (32 - u32::from(len))
+            };
             u32::from(n) & mask == u32::from(i) & mask
         }
         (IpAddr::V6(n), IpAddr::V6(i)) => {
-            let mask = if len == 0 { 0 } else { u128::MAX << (128 - u32::from(len)) };
+            let mask = if len == 0 {
+                0
+            } else {
+                u128::MAX << (128 - u32::from(len))
+            };
             u128::from(n) & mask == u128::from(i) & mask
         }
         _ => false,
@@ -104,8 +114,13 @@ pub(crate) fn contains(net: IpAddr, len: u8, ip: IpAddr) -> bool {
 
 fn identity_and_access(r: &ResourceInstance, d: &mut Diagnostics) {
     let aad = "azure_active_directory_role_based_access_control";
-    let has_aad = r.get(aad).and_then(|v| v.as_seq()).is_some_and(|s| !s.is_empty());
-    if r.bool("workload_identity_enabled") == Some(true) && r.bool("oidc_issuer_enabled") != Some(true) {
+    let has_aad = r
+        .get(aad)
+        .and_then(|v| v.as_seq())
+        .is_some_and(|s| !s.is_empty());
+    if r.bool("workload_identity_enabled") == Some(true)
+        && r.bool("oidc_issuer_enabled") != Some(true)
+    {
         d.push(conflict(
             r,
             "workload_identity_enabled",
@@ -153,9 +168,15 @@ fn identity_and_access(r: &ResourceInstance, d: &mut Diagnostics) {
         }
     }
     let id_type = r.str("identity.0.type");
-    let ids = r.get("identity.0.identity_ids").and_then(|v| v.as_seq()).map(<[_]>::len);
+    let ids = r
+        .get("identity.0.identity_ids")
+        .and_then(|v| v.as_seq())
+        .map(<[_]>::len);
     match (id_type, ids) {
-        (Some("UserAssigned"), Some(0) | None) if r.get("identity.0.identity_ids").is_some_and(|v| v.is_wholly_known()) => {
+        (Some("UserAssigned"), Some(0) | None)
+            if r.get("identity.0.identity_ids")
+                .is_some_and(|v| v.is_wholly_known()) =>
+        {
             d.push(
                 Diagnostic::error("identity type \"UserAssigned\" needs identity_ids")
                     .at(r.span_of("identity.0.type"))
@@ -174,7 +195,10 @@ fn identity_and_access(r: &ResourceInstance, d: &mut Diagnostics) {
         )),
         _ => {}
     }
-    if r.get("identity").and_then(|v| v.as_seq()).is_some_and(<[_]>::is_empty) {
+    if r.get("identity")
+        .and_then(|v| v.as_seq())
+        .is_some_and(<[_]>::is_empty)
+    {
         d.push(
             Diagnostic::error("the cluster needs an identity block")
                 .at(r.span.clone())
@@ -209,13 +233,15 @@ fn dns_and_private_cluster(r: &ResourceInstance, d: &mut Diagnostics) {
     let private = r.bool("private_cluster_enabled") == Some(true);
     if private_prefix {
         let zone = r.str("private_dns_zone_id");
-        let custom_zone = zone.is_some_and(|z| !z.eq_ignore_ascii_case("system") && !z.eq_ignore_ascii_case("none"));
+        let custom_zone = zone
+            .is_some_and(|z| !z.eq_ignore_ascii_case("system") && !z.eq_ignore_ascii_case("none"));
         if !private || !custom_zone {
             d.push(conflict(
                 r,
                 "dns_prefix_private_cluster",
                 "private_cluster_enabled",
-                "dns_prefix_private_cluster needs a private cluster with a custom private DNS zone".into(),
+                "dns_prefix_private_cluster needs a private cluster with a custom private DNS zone"
+                    .into(),
                 "only used with private_cluster_enabled = true and a private_dns_zone_id",
                 "private clusters are configured here",
                 "use dns_prefix instead, or enable the private cluster and set private_dns_zone_id",
@@ -255,7 +281,8 @@ fn dns_and_private_cluster(r: &ResourceInstance, d: &mut Diagnostics) {
 
 fn upgrades(r: &ResourceInstance, d: &mut Diagnostics) {
     if r.str("automatic_upgrade_channel") == Some("node-image")
-        && r.str("node_os_upgrade_channel").is_some_and(|c| c != "NodeImage")
+        && r.str("node_os_upgrade_channel")
+            .is_some_and(|c| c != "NodeImage")
     {
         d.push(conflict(
             r,
@@ -324,7 +351,9 @@ fn tiers(r: &ResourceInstance, d: &mut Diagnostics) {
 
 fn maintenance_window(r: &ResourceInstance, block: &str, d: &mut Diagnostics) {
     let p = format!("{block}.0.");
-    let Some(freq) = r.str(&format!("{p}frequency")) else { return };
+    let Some(freq) = r.str(&format!("{p}frequency")) else {
+        return;
+    };
     let needs: &[&str] = match freq {
         "Weekly" => &["day_of_week"],
         "AbsoluteMonthly" => &["day_of_month"],

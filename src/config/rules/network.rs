@@ -19,7 +19,10 @@ struct Prefix {
 
 fn prefixes(resources: &[ResourceInstance]) -> Vec<Prefix> {
     let mut out = Vec::new();
-    let mut push = |network: (String, String), subnet: String, list: Option<&[crate::config::value::Value]>, span: Span| {
+    let mut push = |network: (String, String),
+                    subnet: String,
+                    list: Option<&[crate::config::value::Value]>,
+                    span: Span| {
         for cidr in list.unwrap_or_default().iter().filter_map(|v| v.as_str()) {
             if let Some(range) = ipv4_range(cidr) {
                 out.push(Prefix {
@@ -35,9 +38,11 @@ fn prefixes(resources: &[ResourceInstance]) -> Vec<Prefix> {
     for r in resources {
         match r.addr.resource.type_name.as_str() {
             "azurerm_subnet" => {
-                let (Some(rg), Some(vnet), Some(name)) =
-                    (r.str("resource_group_name"), r.str("virtual_network_name"), r.str("name"))
-                else {
+                let (Some(rg), Some(vnet), Some(name)) = (
+                    r.str("resource_group_name"),
+                    r.str("virtual_network_name"),
+                    r.str("name"),
+                ) else {
                     continue;
                 };
                 push(
@@ -51,13 +56,19 @@ fn prefixes(resources: &[ResourceInstance]) -> Vec<Prefix> {
                 let (Some(rg), Some(vnet)) = (r.str("resource_group_name"), r.str("name")) else {
                     continue;
                 };
-                let n = r.get("subnet").and_then(|v| v.as_seq()).map_or(0, <[_]>::len);
+                let n = r
+                    .get("subnet")
+                    .and_then(|v| v.as_seq())
+                    .map_or(0, <[_]>::len);
                 for i in 0..n {
-                    let Some(name) = r.str(&format!("subnet.{i}.name")) else { continue };
+                    let Some(name) = r.str(&format!("subnet.{i}.name")) else {
+                        continue;
+                    };
                     push(
                         (rg.to_ascii_lowercase(), vnet.to_ascii_lowercase()),
                         name.to_string(),
-                        r.get(&format!("subnet.{i}.address_prefixes")).and_then(|v| v.as_seq()),
+                        r.get(&format!("subnet.{i}.address_prefixes"))
+                            .and_then(|v| v.as_seq()),
                         r.span_of(&format!("subnet.{i}.address_prefixes")),
                     );
                 }
@@ -84,7 +95,10 @@ pub(super) fn overlapping_subnets(resources: &[ResourceInstance], d: &mut Diagno
                 let same = a.subnet == b.subnet;
                 d.push(
                     Diagnostic::error(if same {
-                        format!("subnet {:?} has overlapping prefixes {} and {}", b.subnet, a.cidr, b.cidr)
+                        format!(
+                            "subnet {:?} has overlapping prefixes {} and {}",
+                            b.subnet, a.cidr, b.cidr
+                        )
                     } else {
                         format!(
                             "subnets {:?} and {:?} of network {:?} overlap ({} and {})",
@@ -101,9 +115,12 @@ pub(super) fn overlapping_subnets(resources: &[ResourceInstance], d: &mut Diagno
     }
 }
 
+/// A declared virtual network: its `(resource group, name)` key and its IPv4 address ranges.
+type Network<'a> = (&'a ResourceInstance, (String, String), Vec<(u32, u32)>);
+
 /// Subnets whose prefixes lie outside their network's address space (when both are declared).
 pub(super) fn subnets_inside_their_network(resources: &[ResourceInstance], d: &mut Diagnostics) {
-    let networks: Vec<(&ResourceInstance, (String, String), Vec<(u32, u32)>)> = resources
+    let networks: Vec<Network<'_>> = resources
         .iter()
         .filter(|r| r.addr.resource.type_name == "azurerm_virtual_network")
         .filter_map(|r| {
@@ -133,7 +150,9 @@ pub(super) fn subnets_inside_their_network(resources: &[ResourceInstance], d: &m
                 .at(p.span.clone())
                 .label("not inside any address_space prefix")
                 .related(vnet.span_of("address_space"), "the network's address space")
-                .help("pick a prefix inside the network's address_space, or widen the address space"),
+                .help(
+                    "pick a prefix inside the network's address_space, or widen the address space",
+                ),
             );
         }
     }
@@ -142,7 +161,10 @@ pub(super) fn subnets_inside_their_network(resources: &[ResourceInstance], d: &m
 /// Two resources of the same type that would manage the same Azure object.
 pub(super) fn duplicate_ids(resources: &[ResourceInstance], d: &mut Diagnostics) {
     let mut seen: BTreeMap<(String, String), &ResourceInstance> = BTreeMap::new();
-    for r in resources.iter().filter(|r| r.addr.resource.mode == crate::addr::Mode::Managed) {
+    for r in resources
+        .iter()
+        .filter(|r| r.addr.resource.mode == crate::addr::Mode::Managed)
+    {
         let Some(id) = &r.id else { continue };
         let key = (r.addr.resource.type_name.clone(), id.to_ascii_lowercase());
         if let Some(first) = seen.get(&key) {

@@ -50,7 +50,11 @@ pub(super) fn check(r: &ResourceInstance, p: &str, d: &mut Diagnostics) {
             let low = min.is_some_and(|lo| n < lo);
             let high = max.is_some_and(|hi| n > hi);
             if low || high {
-                let (other, bound) = if low { ("min_count", min) } else { ("max_count", max) };
+                let (other, bound) = if low {
+                    ("min_count", min)
+                } else {
+                    ("max_count", max)
+                };
                 d.push(conflict(
                     r,
                     &at("node_count"),
@@ -98,8 +102,10 @@ pub(super) fn check(r: &ResourceInstance, p: &str, d: &mut Diagnostics) {
             );
         }
     }
-    if let (Some(tmp), Some(name)) = (r.str(&at("temporary_name_for_rotation")), r.str(&at("name")))
-        && tmp == name
+    if let (Some(tmp), Some(name)) = (
+        r.str(&at("temporary_name_for_rotation")),
+        r.str(&at("name")),
+    ) && tmp == name
     {
         d.push(conflict(
             r,
@@ -138,7 +144,10 @@ fn resource_only(r: &ResourceInstance, d: &mut Diagnostics) {
             r,
             "name",
             "os_type",
-            format!("a Windows node pool name has at most 6 characters; {name:?} has {}", name.len()),
+            format!(
+                "a Windows node pool name has at most 6 characters; {name:?} has {}",
+                name.len()
+            ),
             "too long for a Windows pool",
             "the pool is Windows here",
             "shorten the name, e.g. \"win1\"",
@@ -200,17 +209,26 @@ pub(super) fn pool_versions(resources: &[ResourceInstance], d: &mut Diagnostics)
         .iter()
         .filter(|r| r.addr.resource.type_name == "azurerm_kubernetes_cluster_node_pool")
     {
-        let (Some(cluster_id), Some(pv)) = (pool.str("kubernetes_cluster_id"), pool.str("orchestrator_version")) else {
+        let (Some(cluster_id), Some(pv)) = (
+            pool.str("kubernetes_cluster_id"),
+            pool.str("orchestrator_version"),
+        ) else {
             continue;
         };
         let Some(cluster) = resources.iter().find(|c| {
             c.addr.resource.type_name == "azurerm_kubernetes_cluster"
-                && c.id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(cluster_id))
+                && c.id
+                    .as_deref()
+                    .is_some_and(|id| id.eq_ignore_ascii_case(cluster_id))
         }) else {
             continue;
         };
-        let Some(cv) = cluster.str("kubernetes_version") else { continue };
-        let (Some(p), Some(c)) = (minor(pv), minor(cv)) else { continue };
+        let Some(cv) = cluster.str("kubernetes_version") else {
+            continue;
+        };
+        let (Some(p), Some(c)) = (minor(pv), minor(cv)) else {
+            continue;
+        };
         let (summary, label) = if p > c {
             (
                 format!("node pool version {pv} is newer than its cluster's {cv}"),
@@ -218,7 +236,9 @@ pub(super) fn pool_versions(resources: &[ResourceInstance], d: &mut Diagnostics)
             )
         } else if p.0 == c.0 && c.1 > p.1 + 3 {
             (
-                format!("node pool version {pv} is more than three minor versions behind its cluster's {cv}"),
+                format!(
+                    "node pool version {pv} is more than three minor versions behind its cluster's {cv}"
+                ),
                 "Kubernetes supports node versions up to three minors older than the control plane",
             )
         } else {
@@ -228,8 +248,13 @@ pub(super) fn pool_versions(resources: &[ResourceInstance], d: &mut Diagnostics)
             Diagnostic::error(summary)
                 .at(pool.span_of("orchestrator_version"))
                 .label(label)
-                .related(cluster.span_of("kubernetes_version"), "the cluster's version is set here")
-                .help("upgrade the control plane first, then each pool, one minor version at a time"),
+                .related(
+                    cluster.span_of("kubernetes_version"),
+                    "the cluster's version is set here",
+                )
+                .help(
+                    "upgrade the control plane first, then each pool, one minor version at a time",
+                ),
         );
     }
 }

@@ -20,8 +20,15 @@ fn check(src: &str) -> (Run, Vec<String>) {
             format!(
                 "{} @ {}{}",
                 x.summary,
-                x.span.as_ref().map(|s| r.config.sources.location(s)).unwrap_or_default(),
-                if related.is_empty() { String::new() } else { format!(" | {}", related.join(" | ")) }
+                x.span
+                    .as_ref()
+                    .map(|s| r.config.sources.location(s))
+                    .unwrap_or_default(),
+                if related.is_empty() {
+                    String::new()
+                } else {
+                    format!(" | {}", related.join(" | "))
+                }
             )
         })
         .collect();
@@ -77,7 +84,12 @@ fn dns_service_ip_must_be_in_the_service_cidr() {
         "",
     ));
     assert_eq!(m.len(), 1, "{m:?}");
-    assert!(m[0].starts_with("dns_service_ip 10.1.0.10 is outside service_cidr 10.0.0.0/16 @ root/main.tf:18:22"), "{m:?}");
+    assert!(
+        m[0].starts_with(
+            "dns_service_ip 10.1.0.10 is outside service_cidr 10.0.0.0/16 @ root/main.tf:18:22"
+        ),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -87,8 +99,14 @@ fn identity_and_entra_rules() {
         "",
     ));
     assert_eq!(m.len(), 2, "{m:?}");
-    assert!(m[0].starts_with("workload_identity_enabled needs oidc_issuer_enabled = true"), "{m:?}");
-    assert!(m[1].starts_with("local_account_disabled needs Microsoft Entra integration"), "{m:?}");
+    assert!(
+        m[0].starts_with("workload_identity_enabled needs oidc_issuer_enabled = true"),
+        "{m:?}"
+    );
+    assert!(
+        m[1].starts_with("local_account_disabled needs Microsoft Entra integration"),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -98,8 +116,14 @@ fn upgrade_channels_must_agree() {
         "",
     ));
     assert_eq!(m.len(), 1, "{m:?}");
-    assert!(m[0].contains("needs node_os_upgrade_channel \"NodeImage\""), "{m:?}");
-    assert!(m[0].contains("| the node OS channel is set here @ root/main.tf:16:31"), "{m:?}");
+    assert!(
+        m[0].contains("needs node_os_upgrade_channel \"NodeImage\""),
+        "{m:?}"
+    );
+    assert!(
+        m[0].contains("| the node OS channel is set here @ root/main.tf:16:31"),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -109,8 +133,16 @@ fn autoscaling_bounds() {
         "    auto_scaling_enabled = true\n    min_count = 5\n    max_count = 2\n",
     ));
     assert_eq!(m.len(), 2, "{m:?}");
-    assert!(m.iter().any(|x| x.starts_with("min_count (5) is larger than max_count (2)")), "{m:?}");
-    assert!(m.iter().any(|x| x.starts_with("node_count (3) is below min_count (5)")), "{m:?}");
+    assert!(
+        m.iter()
+            .any(|x| x.starts_with("min_count (5) is larger than max_count (2)")),
+        "{m:?}"
+    );
+    assert!(
+        m.iter()
+            .any(|x| x.starts_with("node_count (3) is below min_count (5)")),
+        "{m:?}"
+    );
     let (_, m) = check(&cluster("", "    auto_scaling_enabled = true\n"));
     assert_eq!(m.len(), 2, "{m:?}");
     assert!(m[0].starts_with("autoscaling needs min_count"), "{m:?}");
@@ -121,7 +153,10 @@ fn dns_prefix_exactly_one() {
     let src = cluster("", "").replace("  dns_prefix          = \"aks\"\n", "");
     let (_, m) = check(&src);
     assert_eq!(m.len(), 1, "{m:?}");
-    assert!(m[0].starts_with("set exactly one of dns_prefix and dns_prefix_private_cluster"), "{m:?}");
+    assert!(
+        m[0].starts_with("set exactly one of dns_prefix and dns_prefix_private_cluster"),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -137,8 +172,14 @@ fn windows_pool_names_and_spot_settings() {
 "#,
     );
     assert_eq!(m.len(), 2, "{m:?}");
-    assert!(m[0].starts_with("a Windows node pool name has at most 6 characters; \"windows1\" has 8"), "{m:?}");
-    assert!(m[1].starts_with("eviction_policy is only used with priority \"Spot\""), "{m:?}");
+    assert!(
+        m[0].starts_with("a Windows node pool name has at most 6 characters; \"windows1\" has 8"),
+        "{m:?}"
+    );
+    assert!(
+        m[1].starts_with("eviction_policy is only used with priority \"Spot\""),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -175,7 +216,12 @@ resource "azurerm_subnet" "c" {
         m[0],
         "subnets \"a\" and \"b\" of network \"vnet\" overlap (10.0.0.0/22 and 10.0.2.0/24) @ root/main.tf:17:26 | 10.0.0.0/22 is declared here @ root/main.tf:11:26"
     );
-    assert!(m[1].starts_with("subnet \"c\" (10.1.0.0/24) is outside the address space of network \"vnet\""), "{m:?}");
+    assert!(
+        m[1].starts_with(
+            "subnet \"c\" (10.1.0.0/24) is outside the address space of network \"vnet\""
+        ),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -196,5 +242,8 @@ fn pool_version_skew_against_its_cluster() {
     let (r, m) = check(&src);
     assert!(r.diags.is_empty(), "{:?}", r.errors());
     assert_eq!(m.len(), 1, "{m:?}");
-    assert!(m[0].starts_with("node pool version 1.31 is newer than its cluster's 1.30"), "{m:?}");
+    assert!(
+        m[0].starts_with("node pool version 1.31 is newer than its cluster's 1.30"),
+        "{m:?}"
+    );
 }

@@ -93,11 +93,10 @@ pub fn parse_cidr(s: &str) -> Result<(IpAddr, u8), String> {
         .parse()
         .map_err(|_| format!("{s:?} is not a CIDR block: {addr:?} is not an IP address"))?;
     let max = if addr.is_ipv4() { 32 } else { 128 };
-    let len: u8 = len
-        .parse()
-        .ok()
-        .filter(|l| *l <= max)
-        .ok_or_else(|| format!("{s:?} is not a CIDR block: the prefix length must be 0-{max}"))?;
+    let len: u8 =
+        len.parse().ok().filter(|l| *l <= max).ok_or_else(|| {
+            format!("{s:?} is not a CIDR block: the prefix length must be 0-{max}")
+        })?;
     Ok((addr, len))
 }
 
@@ -152,7 +151,10 @@ fn arm_id_of(v: &Value, provider_type: &str, example: &str) -> Result<(), String
     let Some(s) = string(v) else { return Ok(()) };
     arm_id(v)?;
     let lower = s.to_ascii_lowercase();
-    if lower.contains(&format!("/providers/{}/", provider_type.to_ascii_lowercase())) {
+    if lower.contains(&format!(
+        "/providers/{}/",
+        provider_type.to_ascii_lowercase()
+    )) {
         Ok(())
     } else {
         Err(format!(
@@ -163,7 +165,11 @@ fn arm_id_of(v: &Value, provider_type: &str, example: &str) -> Result<(), String
 
 /// The id of a subnet.
 pub fn subnet_id(v: &Value) -> Result<(), String> {
-    arm_id_of(v, "Microsoft.Network/virtualNetworks", "azurerm_subnet.<name>.id")?;
+    arm_id_of(
+        v,
+        "Microsoft.Network/virtualNetworks",
+        "azurerm_subnet.<name>.id",
+    )?;
     match string(v) {
         Some(s) if !s.to_ascii_lowercase().contains("/subnets/") => Err(format!(
             "{s:?} is a virtual network id, not a subnet id; reference azurerm_subnet.<name>.id"
@@ -213,7 +219,9 @@ pub fn identity_ids(v: &Value) -> Result<(), String> {
 
 /// A whole number in `lo..=hi`.
 pub fn int_in(v: &Value, lo: i64, hi: i64) -> Result<(), String> {
-    let Some(n) = v.as_number() else { return Ok(()) };
+    let Some(n) = v.as_number() else {
+        return Ok(());
+    };
     #[allow(clippy::cast_precision_loss)]
     if n.fract() != 0.0 || n < lo as f64 || n > hi as f64 {
         return Err(format!(
@@ -263,7 +271,8 @@ pub fn cluster_name(v: &Value) -> Result<(), String> {
     let Some(s) = string(v) else { return Ok(()) };
     let ok = !s.is_empty()
         && s.len() <= 63
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
         && s.ends_with(|c: char| c.is_ascii_alphanumeric());
     if ok {
@@ -322,7 +331,9 @@ pub fn time_of_day(v: &Value) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("{s:?} is not a time of day; write HH:mm, e.g. \"02:00\""))
+        Err(format!(
+            "{s:?} is not a time of day; write HH:mm, e.g. \"02:00\""
+        ))
     }
 }
 
@@ -337,7 +348,9 @@ pub fn utc_offset(v: &Value) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("{s:?} is not a UTC offset; write e.g. \"+00:00\" or \"-05:30\""))
+        Err(format!(
+            "{s:?} is not a UTC offset; write e.g. \"+00:00\" or \"-05:30\""
+        ))
     }
 }
 

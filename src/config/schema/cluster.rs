@@ -19,9 +19,12 @@ const DAYS: &[&str] = &[
 fn maintenance_window(name: &'static str) -> Block {
     Block::single(name)
         .attrs([
-            Attr::string("frequency")
-                .required()
-                .one_of(&["Daily", "Weekly", "AbsoluteMonthly", "RelativeMonthly"]),
+            Attr::string("frequency").required().one_of(&[
+                "Daily",
+                "Weekly",
+                "AbsoluteMonthly",
+                "RelativeMonthly",
+            ]),
             Attr::number("interval")
                 .required()
                 .check(|v| checks::int_in(v, 1, 7)),
@@ -32,7 +35,9 @@ fn maintenance_window(name: &'static str) -> Block {
             Attr::number("day_of_month").check(|v| checks::int_in(v, 1, 31)),
             Attr::string("week_index").one_of(&["First", "Second", "Third", "Fourth", "Last"]),
             Attr::string("start_time").check(checks::time_of_day),
-            Attr::string("start_date").optional_computed().check(checks::date),
+            Attr::string("start_date")
+                .optional_computed()
+                .check(checks::date),
             Attr::string("utc_offset").check(checks::utc_offset),
         ])
         .block(Block::new("not_allowed").attrs([
@@ -60,7 +65,9 @@ fn network_profile() -> Block {
                 .one_of(&["azure", "kubenet", "none"]),
             Attr::string("network_plugin_mode")
                 .one_of(&["overlay"])
-                .force_new_when("changing it replaces the cluster, unless the new value is overlay"),
+                .force_new_when(
+                    "changing it replaces the cluster, unless the new value is overlay",
+                ),
             Attr::string("network_mode")
                 .optional_computed()
                 .one_of(&["bridge", "transparent"])
@@ -77,8 +84,14 @@ fn network_profile() -> Block {
                 .optional_computed()
                 .force_new()
                 .check(checks::ipv4),
-            Attr::string("pod_cidr").optional_computed().force_new().check(checks::cidr),
-            Attr::strings("pod_cidrs").optional_computed().force_new().check(checks::cidrs),
+            Attr::string("pod_cidr")
+                .optional_computed()
+                .force_new()
+                .check(checks::cidr),
+            Attr::strings("pod_cidrs")
+                .optional_computed()
+                .force_new()
+                .check(checks::cidrs),
             Attr::string("service_cidr")
                 .optional_computed()
                 .force_new()
@@ -87,20 +100,20 @@ fn network_profile() -> Block {
                 .optional_computed()
                 .force_new()
                 .check(checks::cidrs),
-            Attr::string("outbound_type").default("loadBalancer").one_of(&[
-                "loadBalancer",
-                "userDefinedRouting",
-                "managedNATGateway",
-                "userAssignedNATGateway",
-                "none",
-            ]),
+            Attr::string("outbound_type")
+                .default("loadBalancer")
+                .one_of(&[
+                    "loadBalancer",
+                    "userDefinedRouting",
+                    "managedNATGateway",
+                    "userAssignedNATGateway",
+                    "none",
+                ]),
             Attr::string("load_balancer_sku")
                 .default("standard")
                 .one_of(&["basic", "standard"])
                 .force_new(),
-            Attr::strings("ip_versions")
-                .optional_computed()
-                .force_new(),
+            Attr::strings("ip_versions").optional_computed().force_new(),
         ])
         .block(
             Block::single("load_balancer_profile")
@@ -153,7 +166,9 @@ fn blocks() -> Vec<Block> {
             Attr::string("tenant_id").computed(),
         ]),
         Block::single("azure_active_directory_role_based_access_control").attrs([
-            Attr::string("tenant_id").optional_computed().check(checks::guid),
+            Attr::string("tenant_id")
+                .optional_computed()
+                .check(checks::guid),
             Attr::string_set("admin_group_object_ids").check(checks::guids),
             Attr::bool("azure_rbac_enabled").default(false),
         ]),
@@ -173,9 +188,9 @@ fn blocks() -> Vec<Block> {
             .block(identity_block("oms_agent_identity")),
         Block::single("api_server_access_profile").attrs([
             Attr::string_set("authorized_ip_ranges").check(checks::cidrs_or_ips),
-            Attr::string("subnet_id").check(checks::subnet_id).force_new_when(
-                "clearing it replaces the cluster",
-            ),
+            Attr::string("subnet_id")
+                .check(checks::subnet_id)
+                .force_new_when("clearing it replaces the cluster"),
             Attr::bool("virtual_network_integration_enabled")
                 .default(false)
                 .alias(&["vnet_integration_enabled"]),
@@ -215,7 +230,9 @@ fn attrs() -> Vec<Attr> {
         name.0.check = Some(checks::cluster_name);
     }
     attrs.extend([
-        Attr::string("dns_prefix").force_new().check(checks::dns_prefix),
+        Attr::string("dns_prefix")
+            .force_new()
+            .check(checks::dns_prefix),
         Attr::string("dns_prefix_private_cluster")
             .force_new()
             .check(checks::dns_prefix),
@@ -228,7 +245,9 @@ fn attrs() -> Vec<Attr> {
         Attr::string("support_plan")
             .default("KubernetesOfficial")
             .one_of(&["KubernetesOfficial", "AKSLongTermSupport"]),
-        Attr::string("node_resource_group").optional_computed().force_new(),
+        Attr::string("node_resource_group")
+            .optional_computed()
+            .force_new(),
         Attr::string("automatic_upgrade_channel")
             .one_of(&["patch", "rapid", "node-image", "stable"])
             .alias(&["automatic_channel_upgrade"]),
@@ -245,9 +264,13 @@ fn attrs() -> Vec<Attr> {
         Attr::bool("azure_policy_enabled").default(false),
         Attr::bool("image_cleaner_enabled").default(false),
         Attr::number("image_cleaner_interval_hours").check(|v| checks::int_in(v, 24, 2160)),
-        Attr::bool("private_cluster_enabled").default(false).force_new(),
+        Attr::bool("private_cluster_enabled")
+            .default(false)
+            .force_new(),
         Attr::bool("private_cluster_public_fqdn_enabled").default(false),
-        Attr::string("private_dns_zone_id").optional_computed().force_new(),
+        Attr::string("private_dns_zone_id")
+            .optional_computed()
+            .force_new(),
         Attr::bool("run_command_enabled").default(true),
         Attr::bool("cost_analysis_enabled").default(false),
         Attr::string_map("tags"),

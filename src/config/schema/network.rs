@@ -38,19 +38,19 @@ pub(super) fn resource_group() -> ResourceSchema {
 }
 
 fn inline_subnet() -> Block {
-    Block::new("subnet")
-        .optional_computed()
-        .attrs([
-            Attr::string("id").computed(),
-            Attr::string("name").required(),
-            Attr::strings("address_prefixes").required().check(checks::cidrs),
-            Attr::string("security_group").check(checks::nsg_id),
-            Attr::string_set("service_endpoints"),
-            Attr::bool("default_outbound_access_enabled").default(true),
-            Attr::string("private_endpoint_network_policies")
-                .default("Disabled")
-                .one_of(PRIVATE_ENDPOINT_POLICIES),
-        ])
+    Block::new("subnet").optional_computed().attrs([
+        Attr::string("id").computed(),
+        Attr::string("name").required(),
+        Attr::strings("address_prefixes")
+            .required()
+            .check(checks::cidrs),
+        Attr::string("security_group").check(checks::nsg_id),
+        Attr::string_set("service_endpoints"),
+        Attr::bool("default_outbound_access_enabled").default(true),
+        Attr::string("private_endpoint_network_policies")
+            .default("Disabled")
+            .one_of(PRIVATE_ENDPOINT_POLICIES),
+    ])
 }
 
 const PRIVATE_ENDPOINT_POLICIES: &[&str] = &[
@@ -61,10 +61,15 @@ const PRIVATE_ENDPOINT_POLICIES: &[&str] = &[
 ];
 
 pub(super) fn virtual_network() -> ResourceSchema {
-    let mut attrs = vec![Attr::string("id").computed(), Attr::string("guid").computed()];
+    let mut attrs = vec![
+        Attr::string("id").computed(),
+        Attr::string("guid").computed(),
+    ];
     attrs.extend(name_rg_location());
     attrs.extend([
-        Attr::string_set("address_space").required().check(checks::cidrs),
+        Attr::string_set("address_space")
+            .required()
+            .check(checks::cidrs),
         Attr::strings("dns_servers").optional_computed(),
         Attr::string_map("tags"),
     ]);
@@ -103,7 +108,9 @@ pub(super) fn subnet() -> ResourceSchema {
                 Attr::string("name").required().force_new(),
                 Attr::string("resource_group_name").required().force_new(),
                 Attr::string("virtual_network_name").required().force_new(),
-                Attr::strings("address_prefixes").required().check(checks::cidrs),
+                Attr::strings("address_prefixes")
+                    .required()
+                    .check(checks::cidrs),
                 Attr::string_set("service_endpoints"),
                 Attr::string("private_endpoint_network_policies")
                     .default("Disabled")
@@ -117,10 +124,7 @@ pub(super) fn subnet() -> ResourceSchema {
                     .block(
                         Block::single("service_delegation")
                             .required()
-                            .attrs([
-                                Attr::string("name").required(),
-                                Attr::string_set("actions"),
-                            ]),
+                            .attrs([Attr::string("name").required(), Attr::string_set("actions")]),
                     ),
             ],
         ),

@@ -29,7 +29,9 @@ pub(super) fn log_analytics_workspace() -> ResourceSchema {
                 "Unlimited",
                 "LACluster",
             ])
-            .force_new_when("a change replaces it, except between PerGB2018 and CapacityReservation"),
+            .force_new_when(
+                "a change replaces it, except between PerGB2018 and CapacityReservation",
+            ),
         Attr::number("retention_in_days")
             .optional_computed()
             .check(|v| checks::int_in(v, 30, 730)),
@@ -72,19 +74,55 @@ pub const BUILTIN_ROLES: &[(&str, &str)] = &[
     ("Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
     ("Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"),
     ("Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7"),
-    ("User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"),
-    ("Role Based Access Control Administrator", "f58310d9-a9f6-439a-9e8d-f62e7b41a168"),
-    ("Azure Kubernetes Service RBAC Cluster Admin", "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"),
-    ("Azure Kubernetes Service RBAC Admin", "3498e952-d568-435e-9b2c-8d77e338d7f7"),
-    ("Azure Kubernetes Service RBAC Writer", "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb"),
-    ("Azure Kubernetes Service RBAC Reader", "7f6c6a51-bcf8-42ba-9220-52d62157d7db"),
-    ("Azure Kubernetes Service Cluster Admin Role", "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8"),
-    ("Azure Kubernetes Service Cluster User Role", "4abbcc35-e782-43d8-92c5-2d3f1bd2253f"),
-    ("Azure Kubernetes Service Contributor Role", "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8"),
-    ("Network Contributor", "4d97b98b-1d4f-4787-a291-c67834d212e7"),
+    (
+        "User Access Administrator",
+        "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    ),
+    (
+        "Role Based Access Control Administrator",
+        "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+    ),
+    (
+        "Azure Kubernetes Service RBAC Cluster Admin",
+        "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    ),
+    (
+        "Azure Kubernetes Service RBAC Admin",
+        "3498e952-d568-435e-9b2c-8d77e338d7f7",
+    ),
+    (
+        "Azure Kubernetes Service RBAC Writer",
+        "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
+    ),
+    (
+        "Azure Kubernetes Service RBAC Reader",
+        "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+    ),
+    (
+        "Azure Kubernetes Service Cluster Admin Role",
+        "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+    ),
+    (
+        "Azure Kubernetes Service Cluster User Role",
+        "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+    ),
+    (
+        "Azure Kubernetes Service Contributor Role",
+        "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",
+    ),
+    (
+        "Network Contributor",
+        "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    ),
     ("AcrPull", "7f951dda-4ed3-4680-a7ca-43fe172d538d"),
-    ("Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6"),
-    ("Key Vault Administrator", "00482a5a-887f-4fb3-b363-3b7fe8e74483"),
+    (
+        "Key Vault Secrets User",
+        "4633458b-17de-408a-b874-0445c86b69e6",
+    ),
+    (
+        "Key Vault Administrator",
+        "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+    ),
     ("Monitoring Reader", "43d0d8ad-25c7-4714-9337-8ba259a9fe05"),
 ];
 
@@ -112,25 +150,27 @@ pub fn role_assignment_name(scope: &str, principal_id: &str, role: &str) -> Stri
 }
 
 fn derive_role_assignment(subscription: Option<&str>, values: &mut BTreeMap<String, Value>) {
-    let get = |values: &BTreeMap<String, Value>, k: &str| values.get(k).cloned().unwrap_or_default();
+    let get =
+        |values: &BTreeMap<String, Value>, k: &str| values.get(k).cloned().unwrap_or_default();
     // role_definition_id from a built-in role name.
     if get(values, "role_definition_id").is_unknown()
         && let Some(name) = get(values, "role_definition_name").as_str()
+        && let (Some(guid), Some(sub)) = (builtin_role_guid(name), subscription)
     {
-        if let (Some(guid), Some(sub)) = (builtin_role_guid(name), subscription) {
-            values.insert(
-                "role_definition_id".into(),
-                Value::String(format!(
-                    "/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
-                )),
-            );
-        }
+        values.insert(
+            "role_definition_id".into(),
+            Value::String(format!(
+                "/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
+            )),
+        );
     }
     if get(values, "name").is_unknown() {
         let role = match get(values, "role_definition_id").as_str() {
             Some(id) => id.rsplit('/').next().unwrap_or(id).to_string(),
             None => match get(values, "role_definition_name").as_str() {
-                Some(name) => builtin_role_guid(name).map_or_else(|| name.to_string(), str::to_string),
+                Some(name) => {
+                    builtin_role_guid(name).map_or_else(|| name.to_string(), str::to_string)
+                }
                 None => return,
             },
         };
@@ -157,11 +197,15 @@ pub(super) fn role_assignment() -> ResourceSchema {
                     .optional_computed()
                     .force_new()
                     .check(checks::guid),
-                Attr::string("scope").required().force_new().check(|v| {
-                    match v.as_str() {
+                Attr::string("scope")
+                    .required()
+                    .force_new()
+                    .check(|v| match v.as_str() {
                         Some(s)
                             if s.starts_with("/subscriptions/")
-                                || s.starts_with("/providers/Microsoft.Management/managementGroups/") =>
+                                || s.starts_with(
+                                    "/providers/Microsoft.Management/managementGroups/",
+                                ) =>
                         {
                             Ok(())
                         }
@@ -170,18 +214,28 @@ pub(super) fn role_assignment() -> ResourceSchema {
                              or management group id, e.g. azurerm_kubernetes_cluster.main.id"
                         )),
                         None => Ok(()),
-                    }
-                }),
+                    }),
                 Attr::string("role_definition_id")
                     .optional_computed()
                     .force_new()
                     .check(checks::arm_id_or_role),
-                Attr::string("role_definition_name").optional_computed().force_new(),
-                Attr::string("principal_id").required().force_new().check(checks::guid),
+                Attr::string("role_definition_name")
+                    .optional_computed()
+                    .force_new(),
+                Attr::string("principal_id")
+                    .required()
+                    .force_new()
+                    .check(checks::guid),
                 Attr::string("principal_type")
                     .optional_computed()
                     .force_new()
-                    .one_of(&["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"]),
+                    .one_of(&[
+                        "User",
+                        "Group",
+                        "ServicePrincipal",
+                        "ForeignGroup",
+                        "Device",
+                    ]),
                 Attr::string("description"),
                 Attr::string("condition"),
                 Attr::string("condition_version").one_of(&["1.0", "2.0"]),
@@ -213,14 +267,20 @@ mod tests {
         let b = role_assignment_name("/subscriptions/s/RG", "abc", "B1FF04BB");
         assert_eq!(a, b);
         assert!(checks::is_guid(&a));
-        assert_ne!(a, role_assignment_name("/subscriptions/s/rg", "abc", "other"));
+        assert_ne!(
+            a,
+            role_assignment_name("/subscriptions/s/rg", "abc", "other")
+        );
     }
 
     #[test]
     fn derives_role_definition_id_and_name_from_a_builtin_role() {
         let mut v: BTreeMap<String, Value> = [
             ("scope", Value::from("/subscriptions/s/resourceGroups/rg")),
-            ("principal_id", Value::from("6a5e1f2b-0000-4c1a-9b1e-1234567890ab")),
+            (
+                "principal_id",
+                Value::from("6a5e1f2b-0000-4c1a-9b1e-1234567890ab"),
+            ),
             (
                 "role_definition_name",
                 Value::from("azure kubernetes service rbac cluster admin"),

@@ -29,8 +29,12 @@ pub(super) fn common_attrs() -> Vec<Attr> {
         Attr::string_set("zones")
             .rotation()
             .alias(&["availability_zones"]),
-        Attr::string("vnet_subnet_id").rotation().check(checks::subnet_id),
-        Attr::string("pod_subnet_id").rotation().check(checks::subnet_id),
+        Attr::string("vnet_subnet_id")
+            .rotation()
+            .check(checks::subnet_id),
+        Attr::string("pod_subnet_id")
+            .rotation()
+            .check(checks::subnet_id),
         Attr::string("orchestrator_version")
             .optional_computed()
             .check(checks::k8s_version),
@@ -42,7 +46,10 @@ pub(super) fn common_attrs() -> Vec<Attr> {
             .optional_computed()
             .rotation()
             .check(|v| checks::int_in(v, 30, 2048)),
-        Attr::string("os_sku").optional_computed().one_of(OS_SKUS).rotation(),
+        Attr::string("os_sku")
+            .optional_computed()
+            .one_of(OS_SKUS)
+            .rotation(),
         Attr::number("max_pods")
             .optional_computed()
             .rotation()
@@ -65,7 +72,11 @@ pub(super) fn common_attrs() -> Vec<Attr> {
 fn upgrade_settings(resource: bool) -> Block {
     let max_surge = Attr::string("max_surge").check(checks::surge);
     let mut block = Block::single("upgrade_settings").attrs([
-        if resource { max_surge } else { max_surge.required() },
+        if resource {
+            max_surge
+        } else {
+            max_surge.required()
+        },
         Attr::number("drain_timeout_in_minutes")
             .check(|v| checks::int_in(v, 0, 1440))
             .force_new_when("going from a non-zero value to 0 replaces the cluster"),
@@ -119,7 +130,9 @@ pub(super) fn node_pool_resource() -> ResourceSchema {
             .force_new()
             .check(checks::cluster_id),
         Attr::string("vm_size").optional_computed().rotation(),
-        Attr::string("mode").default("User").one_of(&["System", "User"]),
+        Attr::string("mode")
+            .default("User")
+            .one_of(&["System", "User"]),
         Attr::string("os_type")
             .default("Linux")
             .one_of(&["Linux", "Windows"])
