@@ -22,7 +22,11 @@ resource "azurerm_subnet" "nodes" {
 #[test]
 fn the_repository_configurations_are_formatted() {
     let out = aksform(&["fmt", "-check", "-recursive", "examples", "modules"]);
-    assert_eq!(out.code, 0, "unformatted files:\n{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.code, 0,
+        "unformatted files:\n{}{}",
+        out.stdout, out.stderr
+    );
     assert_eq!(out.stdout, "");
 }
 
@@ -34,7 +38,10 @@ fn check_lists_files_and_exits_3_without_writing() {
     let out = aksform_in(dir.path(), &["fmt", "-check"]);
     assert_eq!(out.code, 3, "{out:?}");
     assert_eq!(out.stdout, "./main.tf\n");
-    assert_eq!(std::fs::read_to_string(dir.path().join("main.tf")).unwrap(), MESSY);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("main.tf")).unwrap(),
+        MESSY
+    );
 }
 
 #[test]
@@ -89,7 +96,10 @@ fn syntax_errors_are_reported_with_their_place_and_the_file_is_untouched() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("syntax error"), "{}", out.stderr);
     assert!(out.stderr.contains("broken.tf:3:1"), "{}", out.stderr);
-    assert_eq!(std::fs::read_to_string(dir.path().join("broken.tf")).unwrap(), broken);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("broken.tf")).unwrap(),
+        broken
+    );
     // The good file is still formatted.
     assert_eq!(out.stdout, "./good.tf\n");
 }
@@ -104,15 +114,28 @@ fn stdin_is_formatted_to_stdout() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"locals {\na=1\nbb = 2\n}\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"locals {\na=1\nbb = 2\n}\n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "locals {\n  a  = 1\n  bb = 2\n}\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "locals {\n  a  = 1\n  bb = 2\n}\n"
+    );
 }
 
 #[test]
 fn missing_targets_are_errors() {
     let out = aksform(&["fmt", "does-not-exist"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("does-not-exist: no such file or directory"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("does-not-exist: no such file or directory"),
+        "{}",
+        out.stderr
+    );
 }
