@@ -169,7 +169,7 @@ resource "azurerm_subnet" "nodes" {
   name                 = "nodes"
   resource_group_name  = var.resource_group_name
   virtual_network_name = azurerm_virtual_network.this.name
-  address_prefixes     = [cidrsubnet(azurerm_virtual_network.this.address_space[0], 6, 0)]
+  address_prefixes     = [cidrsubnet(tolist(azurerm_virtual_network.this.address_space)[0], 6, 0)]
 }
 resource "azurerm_network_security_group" "nodes" {
   name                = "nsg-${var.name}"

@@ -70,6 +70,19 @@ impl SourceFile {
         (line + 1, col + 1)
     }
 
+    /// The byte offset of a 1-based line and column (in characters).
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let text = &self.text[start..];
+        start
+            + text
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i)
+    }
+
     /// The text of 1-based line `line`, without its newline.
     pub fn line_text(&self, line: usize) -> &str {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
@@ -170,6 +183,10 @@ pub struct Diagnostic {
     pub related: Vec<(Span, String)>,
     /// What to do about it.
     pub help: Option<String>,
+    /// A mistake in the configuration's structure (an undeclared name, an unknown or refused
+    /// function, a wrong number of arguments): wrong for every input, so `try()` and `can()` do
+    /// not hide it.
+    pub uncatchable: bool,
 }
 
 impl Diagnostic {
@@ -183,6 +200,7 @@ impl Diagnostic {
             label: None,
             related: Vec::new(),
             help: None,
+            uncatchable: false,
         }
     }
 
@@ -235,6 +253,13 @@ impl Diagnostic {
     #[must_use]
     pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
         self.related.push((span, label.into()));
+        self
+    }
+
+    /// Marks the diagnostic as a structural mistake that `try()` and `can()` must not hide.
+    #[must_use]
+    pub fn uncatchable(mut self) -> Self {
+        self.uncatchable = true;
         self
     }
 
@@ -564,12 +589,28 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    let closest = candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(name, c), *c))
+        .min_by_key(|(d, c)| (*d, *c));
+    // A name that is part of a longer one (`subnet_id` for `node_subnet_id`) beats a merely
+    // similar one, unless that one is a one-letter typo.
+    let containing = (name.len() >= 4)
+        .then(|| {
+            candidates
+                .iter()
+                .filter(|c| c.contains(name) || (c.len() >= 4 && name.contains(**c)))
+                .min_by_key(|c| (c.len().abs_diff(name.len()), **c))
+                .copied()
+        })
+        .flatten();
+    match (closest, containing) {
+        (Some((d, c)), _) if d <= 1 => Some(c),
+        (_, Some(c)) => Some(c),
+        (Some((d, c)), None) if d <= limit => Some(c),
+        _ => None,
+    }
 }
 
 /// " Did you mean \"x\"?" when there is a close candidate, otherwise an empty string.
@@ -602,6 +643,10 @@ mod tests {
         );
         assert_eq!(did_you_mean("tag", c), Some("tags"));
         assert_eq!(did_you_mean("location", c), None);
+        assert_eq!(
+            did_you_mean("subnet_id", ["node_subnet_id", "vnet_id"]),
+            Some("node_subnet_id")
+        );
         assert_eq!(suggestion("dns_prefx", c), " Did you mean \"dns_prefix\"?");
     }
 

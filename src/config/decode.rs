@@ -49,6 +49,7 @@ pub(crate) fn resource(
             schema,
             spans: &mut spans,
             d,
+            misformed: BTreeSet::new(),
         }
         .body(&schema.body, &decl.body.body, "", "", decl.span.clone());
         if let Some(derive) = schema.derive {
@@ -173,6 +174,9 @@ struct Decoder<'s, 'a> {
     schema: &'static ResourceSchema,
     spans: &'s mut BTreeMap<String, Span>,
     d: &'s mut Diagnostics,
+    /// Paths of names written in the wrong form (a block as an argument or the other way round):
+    /// already reported, so not also reported as missing.
+    misformed: BTreeSet<String>,
 }
 
 impl Decoder<'_, '_> {
@@ -215,7 +219,7 @@ impl Decoder<'_, '_> {
             &mut keys,
             blocks,
             unknown_blocks,
-            prefix,
+            (prefix, schema_path),
             header,
         );
         values
@@ -291,12 +295,15 @@ impl Decoder<'_, '_> {
         let value = match convert(&value, &attr.ty, &mut warnings) {
             Ok(v) => v,
             Err(e) => {
+                let at = self
+                    .scope
+                    .span(crate::config::syntax::locate(&a.value, &e.path));
                 self.d.push(
                     Diagnostic::error(format!(
                         "invalid value for {}",
                         display_path(prefix, attr.name)
                     ))
-                    .at(span)
+                    .at(at)
                     .label(format!("{e} (the type of {} is {})", attr.name, attr.ty)),
                 );
                 values.insert(attr.name.to_string(), Value::Unknown);
@@ -304,11 +311,12 @@ impl Decoder<'_, '_> {
             }
         };
         if let Err((label, help)) = check_value(attr, &value) {
+            let at = self.scope.span(failing_element(attr, &value, &a.value));
             let mut diag = Diagnostic::error(format!(
                 "invalid value for {}",
                 display_path(prefix, attr.name)
             ))
-            .at(span)
+            .at(at)
             .label(label);
             if let Some(help) = help {
                 diag = diag.help(help);
@@ -505,11 +513,13 @@ impl Decoder<'_, '_> {
                      supported",
                 )
             } else if is_block && bs.attr(name).is_some() {
+                self.misformed.insert(format!("{schema_path}{name}"));
                 Diagnostic::error(format!("{name} is an argument, not a block"))
                     .at(span)
                     .label("written as a block")
                     .help(format!("write {name} = ..."))
             } else if !is_block && bs.block(name).is_some() {
+                self.misformed.insert(format!("{schema_path}{name}"));
                 Diagnostic::error(format!("{name} is a block, not an argument"))
                     .at(span)
                     .label("written as an argument")
@@ -542,11 +552,18 @@ impl Decoder<'_, '_> {
         keys: &mut BTreeMap<&'static str, Span>,
         mut blocks: BTreeMap<&'static str, Vec<(Value, Span)>>,
         unknown_blocks: BTreeSet<&'static str>,
-        prefix: &str,
+        (prefix, schema_path): (&str, &str),
         header: Span,
     ) {
         for attr in &bs.attrs {
             if values.contains_key(attr.name) {
+                continue;
+            }
+            if self
+                .misformed
+                .contains(&format!("{schema_path}{}", attr.name))
+            {
+                values.insert(attr.name.to_string(), Value::Unknown);
                 continue;
             }
             let v = match (attr.presence, &attr.default) {
@@ -583,6 +600,10 @@ impl Decoder<'_, '_> {
                 continue;
             }
             let given = blocks.remove(name).unwrap_or_default();
+            if self.misformed.contains(&format!("{schema_path}{name}")) {
+                values.insert(name.to_string(), Value::Unknown);
+                continue;
+            }
             if given.len() < bschema.min {
                 self.d.push(
                     Diagnostic::error(format!("a {name} block is required"))
@@ -611,6 +632,26 @@ impl Decoder<'_, '_> {
             values.insert(name.to_string(), v);
         }
     }
+}
+
+/// For a list value written as a list literal, the element that fails the attribute's checks;
+/// otherwise the whole expression.
+fn failing_element<'e>(
+    attr: &AttrSchema,
+    value: &Value,
+    expr: &'e hcl_edit::expr::Expression,
+) -> &'e hcl_edit::expr::Expression {
+    let (Some(_), hcl_edit::expr::Expression::Array(written)) = (value.as_seq(), expr) else {
+        return expr;
+    };
+    // Elements written as literals can be checked one by one (sets may reorder the value).
+    written
+        .iter()
+        .find(|e| {
+            super::types::const_value(e)
+                .is_some_and(|v| check_value(attr, &Value::List(vec![v])).is_err())
+        })
+        .unwrap_or(expr)
 }
 
 /// A user-facing attribute path: `default_node_pool.0.` + `name` is `default_node_pool[0].name`.

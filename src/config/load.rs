@@ -141,6 +141,20 @@ pub fn parse_file(sources: &SourceMap, file: FileId, diags: &mut Diagnostics) ->
         Ok(body) => Some(body),
         Err(e) => {
             let offset = e.location().offset();
+            // An error at the very end usually means a block left open: point at it.
+            if text[offset.min(text.len())..].trim().is_empty()
+                && let Some((line, col)) = super::fmt::unclosed_bracket(text)
+            {
+                let f = sources.get(file);
+                let start = f.offset(line, col);
+                diags.push(
+                    Diagnostic::error("unclosed bracket")
+                        .at(Span::new(file, start..(start + 1).min(text.len())))
+                        .label("this is never closed")
+                        .help("add the matching closing bracket; nothing else in this file was checked"),
+                );
+                return None;
+            }
             let end = (offset + 1).min(text.len()).max(offset);
             diags.push(
                 Diagnostic::error("syntax error")
@@ -1050,7 +1064,7 @@ moved {
         assert!(e[1].starts_with("unexpected argument \"foo\" at the top level @ m/a.tf:2:1"));
         assert!(e[2].starts_with("unsupported argument \"tpye\" in a variable block @ m/b.tf:2:3"));
         assert!(e[3].starts_with("duplicate variable \"v\" @ m/b.tf:4:1"));
-        assert!(e[4].starts_with("syntax error @ m/c.tf:"));
+        assert!(e[4].starts_with("unclosed bracket @ m/c.tf:1:12"), "{e:?}");
     }
 
     #[test]

@@ -61,6 +61,61 @@ pub fn literal_str(expr: &Expression) -> Option<&str> {
     }
 }
 
+/// The sub-expression at a value path such as `[1]`, `.name` or `["key"].ports[0]` (the paths
+/// type conversion reports), as far as `expr` spells it out with list and object literals.
+pub fn locate<'e>(expr: &'e Expression, path: &str) -> &'e Expression {
+    let mut current = expr;
+    let mut rest = path;
+    loop {
+        while let Expression::Parenthesis(p) = current {
+            current = p.inner();
+        }
+        let (next, tail) = if let Some(r) = rest.strip_prefix("[\"") {
+            let Some(end) = r.find("\"]") else {
+                return current;
+            };
+            (PathStep::Key(&r[..end]), &r[end + 2..])
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let Some(end) = r.find(']') else {
+                return current;
+            };
+            let Ok(i) = r[..end].parse::<usize>() else {
+                return current;
+            };
+            (PathStep::Index(i), &r[end + 1..])
+        } else if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            (PathStep::Key(&r[..end]), &r[end..])
+        } else {
+            return current;
+        };
+        let found = match (next, current) {
+            (PathStep::Index(i), Expression::Array(items)) => items.iter().nth(i),
+            (PathStep::Key(k), Expression::Object(obj)) => obj.iter().find_map(|(key, v)| {
+                let name = match key {
+                    hcl_edit::expr::ObjectKey::Ident(i) => i.value().as_str(),
+                    hcl_edit::expr::ObjectKey::Expression(e) => literal_str(e)?,
+                };
+                (name == k).then(|| v.expr())
+            }),
+            _ => None,
+        };
+        match found {
+            Some(e) => {
+                current = e;
+                rest = tail;
+            }
+            None => return current,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum PathStep<'p> {
+    Index(usize),
+    Key(&'p str),
+}
+
 /// A span covering a block's header: its type and labels (what diagnostics about the whole block
 /// point at).
 pub fn block_header_span(file: FileId, block: &Block) -> Span {
@@ -351,6 +406,18 @@ mod tests {
                 ("local".into(), vec![attr("k")])
             ]
         );
+    }
+
+    #[test]
+    fn locate_finds_literal_elements() {
+        let e = parse_expr("{ a = [1, { b = \"x\" }], \"c d\" = 2 }").unwrap();
+        let text = |p: &str| locate(&e, p).to_string().trim().to_string();
+        assert_eq!(text("[\"a\"][1].b"), "\"x\"");
+        assert_eq!(text(".a[0]"), "1");
+        assert_eq!(text("[\"c d\"]"), "2");
+        // Paths beyond what is written stop at the deepest literal.
+        assert_eq!(text(".a[5]"), "[1, { b = \"x\" }]");
+        assert_eq!(text(""), e.to_string().trim());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use hcl_edit::structure::Structure;
 
 use super::fs::{Fs, normalize};
-use super::load::{attr_key_span, parse_file};
+use super::load::parse_file;
 use super::syntax::Expr;
 use super::value::Value;
 use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
@@ -202,14 +202,14 @@ fn read_file(
     for structure in body {
         match structure {
             Structure::Attribute(attr) => {
-                let span = attr_key_span(file, &attr);
                 let name = attr.key.value().to_string();
+                let expr = Expr::new(file, attr.value);
                 out.insert(
                     name,
                     InputValue {
-                        raw: RawInput::Expr(Expr::new(file, attr.value)),
+                        span: Some(expr.span()),
+                        raw: RawInput::Expr(expr),
                         source: InputSource::File(file),
-                        span: Some(span),
                     },
                 );
             }
@@ -279,7 +279,7 @@ mod tests {
         assert_eq!(t("d"), "\"file\"");
         assert_eq!(t("e"), "cli");
         assert_eq!(got["e"].origin(&sources), "-var on the command line");
-        assert_eq!(got["a"].origin(&sources), "r/terraform.tfvars:1:1");
+        assert_eq!(got["a"].origin(&sources), "r/terraform.tfvars:1:5");
     }
 
     #[test]

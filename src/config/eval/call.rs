@@ -16,10 +16,8 @@ impl Scope<'_> {
     pub fn call(&mut self, whole: &Expression, call: &FuncCall, d: &mut Diagnostics) -> Value {
         let name = call.name.name.value().as_str();
         if call.name.is_namespaced() {
-            return self.error(
-                d,
-                whole,
-                format!(
+            d.push(
+                Diagnostic::error(format!(
                     "provider-defined functions are not supported ({}::{name})",
                     call.name
                         .namespace
@@ -27,9 +25,12 @@ impl Scope<'_> {
                         .map(|n| n.value().as_str())
                         .collect::<Vec<_>>()
                         .join("::")
-                ),
-                "aksform offers only Terraform's built-in functions",
+                ))
+                .at(self.span(whole))
+                .label("aksform offers only Terraform's built-in functions")
+                .uncatchable(),
             );
+            return Value::Unknown;
         }
         let args: Vec<&Expression> = call.args.iter().collect();
         match name {
@@ -43,7 +44,8 @@ impl Scope<'_> {
                     Diagnostic::error(format!("{name}() is not available in aksform"))
                         .at(self.span(whole))
                         .label("unsupported function")
-                        .help(format!("{name}() is refused because {why}")),
+                        .help(format!("{name}() is refused because {why}"))
+                        .uncatchable(),
                 );
             } else {
                 let names: Vec<&str> = functions::all()
@@ -57,7 +59,8 @@ impl Scope<'_> {
                         .help(format!(
                             "see the README for the supported functions.{}",
                             suggestion(name, names.iter().copied())
-                        )),
+                        ))
+                        .uncatchable(),
                 );
             }
             // Still evaluate the arguments, so their own mistakes are reported too.
@@ -66,6 +69,17 @@ impl Scope<'_> {
             }
             return Value::Unknown;
         };
+        if !call.args.expand_final()
+            && let Some(message) = functions::arity_error(spec, args.len())
+        {
+            d.push(
+                Diagnostic::error(format!("error in {name}()"))
+                    .at(self.span(whole))
+                    .label(message)
+                    .uncatchable(),
+            );
+            return Value::Unknown;
+        }
         let mut values: Vec<Value> = args.iter().map(|a| self.eval(a, d)).collect();
         if call.args.expand_final() {
             match values.pop() {
@@ -127,6 +141,9 @@ impl Scope<'_> {
         for a in args {
             let mut inner = Diagnostics::new();
             let v = self.eval(a, &mut inner);
+            if propagate_uncatchable(&mut inner, d) {
+                return Value::Unknown;
+            }
             if !inner.has_errors() {
                 return v;
             }
@@ -162,7 +179,9 @@ impl Scope<'_> {
         };
         let mut inner = Diagnostics::new();
         let v = self.eval(a, &mut inner);
-        if inner.has_errors() {
+        if propagate_uncatchable(&mut inner, d) {
+            Value::Unknown
+        } else if inner.has_errors() {
             Value::Bool(false)
         } else if v.is_wholly_known() {
             Value::Bool(true)
@@ -170,4 +189,18 @@ impl Scope<'_> {
             Value::Unknown
         }
     }
+}
+
+/// Moves the structural errors of `inner` (which `try` and `can` must not hide) to `outer`;
+/// whether there were any.
+fn propagate_uncatchable(inner: &mut Diagnostics, outer: &mut Diagnostics) -> bool {
+    let (hard, soft): (Vec<_>, Vec<_>) = std::mem::take(inner)
+        .into_iter()
+        .partition(|d| d.uncatchable);
+    *inner = soft.into_iter().collect();
+    let any = !hard.is_empty();
+    for d in hard {
+        outer.push(d);
+    }
+    any
 }

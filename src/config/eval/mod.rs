@@ -153,6 +153,10 @@ pub struct Evaluated {
     pub provider: BTreeMap<String, Value>,
     /// The subscription resource ids were built with.
     pub subscription_id: Option<String>,
+    /// No subscription was known (neither the environment nor the provider block gave one), so
+    /// ids were built with [`PLACEHOLDER_SUBSCRIPTION`] to check the configuration; a plan must
+    /// not use them.
+    pub subscription_is_placeholder: bool,
     /// Root variables without a value that were treated as unknown (a module validated alone).
     pub unset_variables: Vec<String>,
     /// The dependency graph (resources depend on what their expressions reference).
@@ -324,6 +328,11 @@ impl Env<'_> {
     }
 }
 
+/// The subscription used for ids when none is known: validation still gets complete, comparable
+/// ids (two resources with the same id, a pool's cluster), and the plan refuses to run without a
+/// real subscription.
+pub const PLACEHOLDER_SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";
+
 /// Evaluates `config`: every problem is added to `diags`; the result holds whatever could be
 /// evaluated (failed parts are unknown).
 pub fn evaluate(config: &Config, opts: &EvalOptions<'_>, diags: &mut Diagnostics) -> Evaluated {
@@ -339,7 +348,12 @@ pub fn evaluate(config: &Config, opts: &EvalOptions<'_>, diags: &mut Diagnostics
         },
         opts,
         out: Evaluated {
-            subscription_id: opts.subscription_id.clone(),
+            subscription_id: Some(
+                opts.subscription_id
+                    .clone()
+                    .unwrap_or_else(|| PLACEHOLDER_SUBSCRIPTION.to_string()),
+            ),
+            subscription_is_placeholder: opts.subscription_id.is_none(),
             ..Evaluated::default()
         },
     };

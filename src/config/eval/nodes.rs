@@ -154,6 +154,7 @@ impl<'a> Evaluator<'a> {
                 match &v {
                     Value::String(s) if crate::config::schema::checks::is_guid(s) => {
                         self.out.subscription_id = Some(s.clone());
+                        self.out.subscription_is_placeholder = false;
                     }
                     Value::String(s) if s.is_empty() => {}
                     Value::String(s) => d.push(
@@ -247,9 +248,18 @@ impl<'a> Evaluator<'a> {
                             "set it with -var '{name}=...', in terraform.tfvars, or with the environment variable TF_VAR_{name}"
                         ))
                     } else {
+                        // The fix belongs in the module block: point there.
                         let call_span = at.unwrap_or_else(|| decl.span.clone());
-                        diag.related(call_span, format!("{origin} does not set it"))
-                            .help(format!("pass {name} = ... in the module block"))
+                        Diagnostic::error(format!(
+                            "{origin} needs a value for its variable {name:?}"
+                        ))
+                        .at(call_span)
+                        .label(format!("{name} is not set"))
+                        .related(
+                            decl.span.clone(),
+                            "the variable is declared here without a default",
+                        )
+                        .help(format!("add {name} = ... to the module block"))
                     };
                     d.push(diag);
                     return Value::Unknown;
@@ -411,6 +421,10 @@ pub(crate) fn expand(
     for_each: Option<&Expr>,
     d: &mut Diagnostics,
 ) -> Option<Expansion> {
+    if count.is_some() && for_each.is_some() {
+        // Already reported when the block was loaded; evaluating either would only add noise.
+        return None;
+    }
     if let Some(expr) = count {
         let before = d.error_count();
         let v = scope.eval(&expr.expr, d);

@@ -359,7 +359,7 @@ fn variable_type_errors_point_at_the_value() {
     let e = r.errors();
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].starts_with("invalid value for variable \"n\" [a number is required, but got the string \"many\"; the variable's type is number]"), "{e:?}");
-    assert!(e[0].ends_with("@ root/terraform.tfvars:1:1"), "{e:?}");
+    assert!(e[0].ends_with("@ root/terraform.tfvars:1:5"), "{e:?}");
 }
 
 #[test]
@@ -728,4 +728,43 @@ fn refused_functions_explain_why() {
         "{e:?}"
     );
     assert!(e[0].contains("never be empty"), "{e:?}");
+}
+
+#[test]
+fn try_and_can_do_not_hide_structural_mistakes() {
+    let r = run(r#"
+variable "x" {
+  default = "a"
+}
+locals {
+  a = can(lenght(var.x))
+  b = try(uuid(), "fallback")
+  c = try(var.nope, "fallback")
+  d = can(length())
+  e = can(tonumber(var.x))
+}
+output "e" {
+  value = local.e
+}
+"#);
+    let e = r.errors();
+    assert_eq!(e.len(), 4, "{e:?}");
+    assert!(
+        e[0].starts_with("call to unknown function lenght()"),
+        "{e:?}"
+    );
+    assert!(
+        e[1].starts_with("uuid() is not available in aksform"),
+        "{e:?}"
+    );
+    assert!(
+        e[2].starts_with("undeclared input variable \"nope\""),
+        "{e:?}"
+    );
+    assert!(
+        e[3].starts_with("error in length() [length() takes exactly 1 argument, but 0 were given]"),
+        "{e:?}"
+    );
+    // A value error is still caught.
+    assert_eq!(r.output("e"), &Value::Bool(false));
 }

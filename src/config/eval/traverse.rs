@@ -69,10 +69,12 @@ impl Scope<'_> {
             );
             return None;
         }
+        // Every error here is about a name that does not exist: wrong for any input.
         let err = |d: &mut Diagnostics, upto: usize, summary: String, label: &str, help: String| {
             let mut diag = Diagnostic::error(summary)
                 .at(self.span_to(start, ops, upto, whole))
-                .label(label.to_string());
+                .label(label.to_string())
+                .uncatchable();
             if !help.is_empty() {
                 diag = diag.help(help);
             }
@@ -343,9 +345,13 @@ impl Scope<'_> {
         let mut i = 0;
         while i < ops.len() {
             let op = ops[i].value();
+            // Point at the operator that fails (`[5]`, `.name`), not the whole traversal.
             let span = Span::new(
                 self.file,
-                start..ops[i].span().map_or(start, |r| r.end).max(start),
+                ops[i]
+                    .span()
+                    .filter(|r| r.start >= start)
+                    .unwrap_or(start..start),
             );
             match op {
                 TraversalOperator::GetAttr(name) => {

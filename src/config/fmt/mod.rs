@@ -33,6 +33,32 @@ pub enum FmtError {
     Internal(String),
 }
 
+/// The innermost opening bracket (`{`, `[` or `(`) that is never closed, as 1-based line and
+/// column, when the text lexes; used to point a parse error at the block that is left open instead
+/// of at the end of the file.
+pub fn unclosed_bracket(src: &str) -> Option<(usize, usize)> {
+    let tokens = lexer::lex(src).ok()?;
+    let mut stack: Vec<(lexer::Kind, usize, usize)> = Vec::new();
+    for t in tokens {
+        match t.kind {
+            lexer::Kind::OBrace | lexer::Kind::OBrack | lexer::Kind::OParen => {
+                stack.push((t.kind, t.line, t.column));
+            }
+            lexer::Kind::TemplateInterp | lexer::Kind::TemplateControl => {
+                stack.push((lexer::Kind::OBrace, t.line, t.column));
+            }
+            lexer::Kind::CBrace
+            | lexer::Kind::CBrack
+            | lexer::Kind::CParen
+            | lexer::Kind::TemplateSeqEnd => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.last().map(|&(_, line, column)| (line, column))
+}
+
 /// Formats HCL source text canonically.
 ///
 /// # Errors

@@ -177,19 +177,8 @@ pub fn refusal(name: &str) -> Option<&'static str> {
 /// Returns a [`FuncError`] naming the offending argument when the arity or an argument's type is
 /// wrong, or whatever the implementation reports.
 pub fn call(spec: &FuncSpec, ctx: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
-    let min = spec.params.len();
-    if args.len() < min || (spec.variadic.is_none() && args.len() > min) {
-        let expected = match (spec.variadic, min) {
-            (Some(_), 0) => "any number of arguments".to_string(),
-            (Some(_), n) => format!("at least {n} argument{}", plural(n)),
-            (None, n) => format!("exactly {n} argument{}", plural(n)),
-        };
-        return Err(FuncError::new(format!(
-            "{}() takes {expected}, but {} {} given",
-            spec.name,
-            args.len(),
-            if args.len() == 1 { "was" } else { "were" }
-        )));
+    if let Some(message) = arity_error(spec, args.len()) {
+        return Err(FuncError::new(message));
     }
     let mut converted = Vec::with_capacity(args.len());
     let mut any_unknown = false;
@@ -218,6 +207,24 @@ pub fn call(spec: &FuncSpec, ctx: &FuncCtx<'_>, args: Vec<Value>) -> Result<Valu
         return Ok(Value::Unknown);
     }
     (spec.imp)(ctx, converted)
+}
+
+/// The error for calling `spec` with `n` arguments, if that is the wrong number.
+pub fn arity_error(spec: &FuncSpec, n: usize) -> Option<String> {
+    let min = spec.params.len();
+    if n >= min && (spec.variadic.is_some() || n == min) {
+        return None;
+    }
+    let expected = match (spec.variadic, min) {
+        (Some(_), 0) => "any number of arguments".to_string(),
+        (Some(_), m) => format!("at least {m} argument{}", plural(m)),
+        (None, m) => format!("exactly {m} argument{}", plural(m)),
+    };
+    Some(format!(
+        "{}() takes {expected}, but {n} {} given",
+        spec.name,
+        if n == 1 { "was" } else { "were" }
+    ))
 }
 
 fn plural(n: usize) -> &'static str {

@@ -195,17 +195,6 @@ fn identity_and_access(r: &ResourceInstance, d: &mut Diagnostics) {
         )),
         _ => {}
     }
-    if r.get("identity")
-        .and_then(|v| v.as_seq())
-        .is_some_and(<[_]>::is_empty)
-    {
-        d.push(
-            Diagnostic::error("the cluster needs an identity block")
-                .at(r.span.clone())
-                .label("no identity")
-                .help("add identity { type = \"SystemAssigned\" } (aksform does not support service principals)"),
-        );
-    }
 }
 
 fn dns_and_private_cluster(r: &ResourceInstance, d: &mut Diagnostics) {

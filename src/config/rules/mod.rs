@@ -18,7 +18,9 @@ pub fn check(resources: &[ResourceInstance], diags: &mut Diagnostics) {
         match r.addr.resource.type_name.as_str() {
             "azurerm_kubernetes_cluster" => {
                 cluster::check(r, diags);
-                pool::check(r, "default_node_pool.0.", diags);
+                if r.get("default_node_pool.0").is_some() {
+                    pool::check(r, "default_node_pool.0.", diags);
+                }
             }
             "azurerm_kubernetes_cluster_node_pool" => pool::check(r, "", diags),
             _ => {}

@@ -161,10 +161,13 @@ pub(super) fn subnets_inside_their_network(resources: &[ResourceInstance], d: &m
 /// Two resources of the same type that would manage the same Azure object.
 pub(super) fn duplicate_ids(resources: &[ResourceInstance], d: &mut Diagnostics) {
     let mut seen: BTreeMap<(String, String), &ResourceInstance> = BTreeMap::new();
-    for r in resources
+    // In declaration order, so the later block is the one called a duplicate.
+    let mut managed: Vec<&ResourceInstance> = resources
         .iter()
         .filter(|r| r.addr.resource.mode == crate::addr::Mode::Managed)
-    {
+        .collect();
+    managed.sort_by_key(|r| (r.span.file, r.span.range.start));
+    for r in managed {
         let Some(id) = &r.id else { continue };
         let key = (r.addr.resource.type_name.clone(), id.to_ascii_lowercase());
         if let Some(first) = seen.get(&key) {

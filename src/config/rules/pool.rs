@@ -23,15 +23,23 @@ pub(super) fn check(r: &ResourceInstance, p: &str, d: &mut Diagnostics) {
         number(r, &at("node_count")),
     );
     if autoscale {
-        for (name, v) in [("min_count", min), ("max_count", max)] {
-            if v.is_none() && !r.is_set(&at(name)) {
-                d.push(
-                    Diagnostic::error(format!("autoscaling needs {name}"))
-                        .at(r.span_of(&at("auto_scaling_enabled")))
-                        .label("auto_scaling_enabled = true without min_count and max_count")
-                        .help("set min_count and max_count, the bounds the autoscaler keeps the pool in"),
-                );
-            }
+        let missing: Vec<&str> = [("min_count", min), ("max_count", max)]
+            .into_iter()
+            .filter(|(name, v)| v.is_none() && !r.is_set(&at(name)))
+            .map(|(name, _)| name)
+            .collect();
+        if !missing.is_empty() {
+            d.push(
+                Diagnostic::error(format!("autoscaling needs {}", missing.join(" and ")))
+                    .at(r.span_of(&at("auto_scaling_enabled")))
+                    .label(format!(
+                        "auto_scaling_enabled = true without {}",
+                        missing.join(" and ")
+                    ))
+                    .help(
+                        "set min_count and max_count, the bounds the autoscaler keeps the pool in",
+                    ),
+            );
         }
         if let (Some(lo), Some(hi)) = (min, max)
             && lo > hi

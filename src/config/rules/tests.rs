@@ -144,8 +144,11 @@ fn autoscaling_bounds() {
         "{m:?}"
     );
     let (_, m) = check(&cluster("", "    auto_scaling_enabled = true\n"));
-    assert_eq!(m.len(), 2, "{m:?}");
-    assert!(m[0].starts_with("autoscaling needs min_count"), "{m:?}");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(
+        m[0].starts_with("autoscaling needs min_count and max_count"),
+        "{m:?}"
+    );
 }
 
 #[test]

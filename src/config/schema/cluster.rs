@@ -157,7 +157,7 @@ fn network_profile() -> Block {
 fn blocks() -> Vec<Block> {
     vec![
         default_node_pool(),
-        Block::single("identity").attrs([
+        Block::single("identity").required().attrs([
             Attr::string("type")
                 .required()
                 .one_of(&["SystemAssigned", "UserAssigned"]),
