@@ -34,6 +34,8 @@ pub(crate) fn resource(
         let mut scope = Scope::new(&ev.env, inst, module, decl.body.file);
         expand(&mut scope, decl.count.as_ref(), decl.for_each.as_ref(), d)
     };
+    // Once per module instance; identical diagnostics are merged later.
+    check_ignore_changes(decl, schema, d);
     let Some(expansion) = expansion else {
         return Value::Unknown;
     };
@@ -109,6 +111,53 @@ pub(crate) fn resource(
                 })
                 .collect(),
         ),
+    }
+}
+
+/// `lifecycle { ignore_changes = [...] }` may only name arguments and blocks of the resource type.
+fn check_ignore_changes(decl: &ResourceDecl, schema: &'static ResourceSchema, d: &mut Diagnostics) {
+    use super::decl::IgnoreChanges;
+    use super::syntax::Step;
+    let IgnoreChanges::Paths(paths) = &decl.lifecycle.ignore_changes else {
+        return;
+    };
+    for (steps, span) in paths {
+        let mut body = &schema.body;
+        let mut shown = String::new();
+        let mut steps = steps.iter().peekable();
+        while let Some(step) = steps.next() {
+            let Step::Attr(name) = step else { break };
+            if !shown.is_empty() {
+                shown.push('.');
+            }
+            shown.push_str(name);
+            if body.attr(name).is_some() || body.alias(name).is_some() {
+                // Anything after an attribute indexes into its value (tags["x"]).
+                break;
+            }
+            if let Some(block) = body.block(name) {
+                body = &block.body;
+                // Skip the block index: default_node_pool[0] or default_node_pool.0.
+                if matches!(steps.peek(), Some(Step::Index(_) | Step::Splat)) {
+                    steps.next();
+                }
+                continue;
+            }
+            let candidates: Vec<&str> = body.writable_names().collect();
+            d.push(
+                Diagnostic::error(format!(
+                    "ignore_changes names {shown}, which {} does not have",
+                    schema.type_name
+                ))
+                .at(span.clone())
+                .label("not an argument or block of this resource type")
+                .help(format!(
+                    "list arguments of the resource, e.g. tags or default_node_pool[0].node_count.{}",
+                    suggestion(name, candidates.iter().copied())
+                )),
+            );
+            break;
+        }
     }
 }
 

@@ -226,6 +226,17 @@ impl Graph {
             self.refs_of(from, config, path, &c.error_message);
         }
         self.depends_on(from, path, m, &r.depends_on, diags);
+        for (root, steps, span) in &r.lifecycle.replace_triggered_by {
+            let target = resolve_static(m, root, steps);
+            if !matches!(target, Some(NodeKind::Resource(_))) {
+                diags.push(
+                    Diagnostic::error("replace_triggered_by names no resource of this module")
+                        .at(span.clone())
+                        .label("not a declared resource")
+                        .help("name a resource (azurerm_x.name) or one of its attributes"),
+                );
+            }
+        }
         // The azurerm provider's settings (subscription) shape every resource's id.
         self.edge_to(from, &[], NodeKind::Provider);
     }

@@ -768,3 +768,40 @@ output "e" {
     // A value error is still caught.
     assert_eq!(r.output("e"), &Value::Bool(false));
 }
+
+#[test]
+fn lifecycle_paths_and_triggers_must_name_real_things() {
+    let r = run(r#"
+resource "azurerm_resource_group" "main" {
+  name     = "rg"
+  location = "westeurope"
+  lifecycle {
+    ignore_changes       = [tags["owner"], tgas]
+    replace_triggered_by = [azurerm_resource_group.other]
+  }
+}
+resource "azurerm_kubernetes_cluster_node_pool" "p" {
+  name                  = "user"
+  kubernetes_cluster_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks"
+  node_count            = 1
+  lifecycle {
+    ignore_changes = [node_count, upgrade_settings[0].max_surge, upgrade_settings[0].max_srge]
+  }
+}
+"#);
+    let e = r.errors();
+    assert_eq!(e.len(), 3, "{e:?}");
+    assert!(
+        e[0].starts_with("ignore_changes names tgas, which azurerm_resource_group does not have"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("Did you mean \"tags\"?"), "{e:?}");
+    assert!(
+        e[1].starts_with("replace_triggered_by names no resource of this module"),
+        "{e:?}"
+    );
+    assert!(
+        e[2].starts_with("ignore_changes names upgrade_settings.max_srge"),
+        "{e:?}"
+    );
+}
