@@ -3,7 +3,7 @@
 //! and `combine.rs`, set algebra in `sets.rs`.
 
 use super::support::{describe, map_arg, seq_arg, whole_arg};
-use super::{FuncCtx, FuncError, FuncSpec, Param, article};
+use super::{FuncCtx, FuncError, FuncSpec, Param, article, spec};
 use crate::config::value::{Value, quote};
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
@@ -22,22 +22,6 @@ pub(super) const FUNCTIONS: &[FuncSpec] = &[
     spec("values", &[Param::Map], None, true, values),
     spec("one", &[Param::List], None, true, one),
 ];
-
-const fn spec(
-    name: &'static str,
-    params: &'static [Param],
-    variadic: Option<Param>,
-    unknown_aware: bool,
-    imp: super::FuncImpl,
-) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic,
-        unknown_aware,
-        imp,
-    }
-}
 
 #[allow(clippy::cast_precision_loss)]
 fn count(n: usize) -> Value {
@@ -236,22 +220,6 @@ fn one(_: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
 mod tests {
     use super::super::testing::*;
     use super::*;
-
-    fn ok(name: &str, args: Vec<Value>) -> Value {
-        call_fn(name, args).unwrap_or_else(|e| panic!("{name}: {}", e.message))
-    }
-
-    fn err(name: &str, args: Vec<Value>) -> FuncError {
-        call_fn(name, args).expect_err("expected an error")
-    }
-
-    fn s(v: &str) -> Value {
-        Value::from(v)
-    }
-
-    fn n(v: f64) -> Value {
-        Value::from(v)
-    }
 
     #[test]
     fn length_examples() {

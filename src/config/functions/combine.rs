@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::support::{
-    Shape, clash, convert, describe, list_any, shape_of, strings_of, unify, unify_values,
+    Shape, clash, convert, describe, items, list_any, shape_of, strings_of, unify, unify_values,
 };
-use super::{FuncCtx, FuncError, FuncSpec, Param};
+use super::{FuncCtx, FuncError, FuncSpec, Param, spec};
 use crate::config::value::{Value, quote};
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
@@ -24,30 +24,6 @@ pub(super) const FUNCTIONS: &[FuncSpec] = &[
     ),
     spec("transpose", &[Param::Map], None, false, transpose),
 ];
-
-const fn spec(
-    name: &'static str,
-    params: &'static [Param],
-    variadic: Option<Param>,
-    unknown_aware: bool,
-    imp: super::FuncImpl,
-) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic,
-        unknown_aware,
-        imp,
-    }
-}
-
-/// The elements of a list or set argument (the registry has checked the type).
-fn items(args: &[Value], i: usize) -> Vec<Value> {
-    args.get(i)
-        .and_then(Value::as_seq)
-        .map(<[Value]>::to_vec)
-        .unwrap_or_default()
-}
 
 /// `concat(lists...)`: known even when elements of the lists are not.
 fn concat(_: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
@@ -281,22 +257,6 @@ fn transpose(_: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
 mod tests {
     use super::super::testing::*;
     use super::*;
-
-    fn ok(name: &str, args: Vec<Value>) -> Value {
-        call_fn(name, args).unwrap_or_else(|e| panic!("{name}: {}", e.message))
-    }
-
-    fn err(name: &str, args: Vec<Value>) -> FuncError {
-        call_fn(name, args).expect_err("expected an error")
-    }
-
-    fn s(v: &str) -> Value {
-        Value::from(v)
-    }
-
-    fn n(v: f64) -> Value {
-        Value::from(v)
-    }
 
     fn list(items: Vec<Value>) -> Value {
         Value::List(items)

@@ -138,10 +138,6 @@ mod tests {
         call_fn(name, vec![v]).expect_err("expected an error")
     }
 
-    fn s(v: &str) -> Value {
-        Value::from(v)
-    }
-
     #[test]
     fn tostring_examples() {
         // Documented: tostring("hello") = "hello"; tostring(1) = "1"; tostring(true) = "true";

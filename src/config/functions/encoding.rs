@@ -10,26 +10,16 @@ use base64::engine::{DecodePaddingMode, general_purpose};
 use serde::de::{self, Error as _};
 
 use super::support::describe;
-use super::{FuncCtx, FuncError, FuncSpec, Param};
+use super::{FuncCtx, FuncError, FuncSpec, Param, simple};
 use crate::config::value::{Value, format_number};
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
-    spec("jsonencode", &[Param::Any], jsonencode),
-    spec("jsondecode", &[Param::String], jsondecode),
-    spec("base64encode", &[Param::String], base64encode),
-    spec("base64decode", &[Param::String], base64decode),
-    spec("urlencode", &[Param::String], urlencode),
+    simple("jsonencode", &[Param::Any], jsonencode),
+    simple("jsondecode", &[Param::String], jsondecode),
+    simple("base64encode", &[Param::String], base64encode),
+    simple("base64decode", &[Param::String], base64decode),
+    simple("urlencode", &[Param::String], urlencode),
 ];
-
-const fn spec(name: &'static str, params: &'static [Param], imp: super::FuncImpl) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic: None,
-        unknown_aware: false,
-        imp,
-    }
-}
 
 fn text(args: &[Value]) -> &str {
     args.first().and_then(Value::as_str).unwrap_or_default()
@@ -253,14 +243,6 @@ pub(super) fn encode_base64(bytes: &[u8]) -> String {
 mod tests {
     use super::super::testing::*;
     use super::*;
-
-    fn ok(name: &str, args: Vec<Value>) -> Value {
-        call_fn(name, args).unwrap_or_else(|e| panic!("{name}: {}", e.message))
-    }
-
-    fn s(v: &str) -> Value {
-        Value::from(v)
-    }
 
     #[test]
     fn jsonencode_matches_terraform() {

@@ -6,29 +6,19 @@ use std::io;
 use std::path::PathBuf;
 
 use super::encoding::encode_base64;
-use super::{FuncCtx, FuncError, FuncSpec, Param};
+use super::{FuncCtx, FuncError, FuncSpec, Param, simple};
 use crate::config::fs::normalize;
 use crate::config::value::{Value, is_identifier, quote};
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
-    spec("file", &[Param::String], file),
-    spec("filebase64", &[Param::String], filebase64),
-    spec("fileexists", &[Param::String], fileexists),
-    spec("templatefile", &[Param::String, Param::Map], templatefile),
-    spec("abspath", &[Param::String], abspath),
-    spec("basename", &[Param::String], basename),
-    spec("dirname", &[Param::String], dirname),
+    simple("file", &[Param::String], file),
+    simple("filebase64", &[Param::String], filebase64),
+    simple("fileexists", &[Param::String], fileexists),
+    simple("templatefile", &[Param::String, Param::Map], templatefile),
+    simple("abspath", &[Param::String], abspath),
+    simple("basename", &[Param::String], basename),
+    simple("dirname", &[Param::String], dirname),
 ];
-
-const fn spec(name: &'static str, params: &'static [Param], imp: super::FuncImpl) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic: None,
-        unknown_aware: false,
-        imp,
-    }
-}
 
 fn text(args: &[Value], i: usize) -> &str {
     args.get(i).and_then(Value::as_str).unwrap_or_default()
@@ -195,10 +185,6 @@ mod tests {
             .with("/work/hello.txt", "Hello World")
             .with("/work/templates/greeting.tftpl", "Hello, ${name}!")
             .with("/etc/motd", "welcome")
-    }
-
-    fn s(v: &str) -> Value {
-        Value::from(v)
     }
 
     #[test]

@@ -8,27 +8,17 @@ use uuid::Uuid;
 
 use super::encoding::encode_base64;
 use super::support::describe;
-use super::{FuncCtx, FuncError, FuncSpec, Param};
+use super::{FuncCtx, FuncError, FuncSpec, Param, simple};
 use crate::config::value::Value;
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
-    spec("md5", &[Param::String], md5),
-    spec("sha1", &[Param::String], sha1),
-    spec("sha256", &[Param::String], sha256),
-    spec("sha512", &[Param::String], sha512),
-    spec("base64sha256", &[Param::String], base64sha256),
-    spec("uuidv5", &[Param::String, Param::String], uuidv5),
+    simple("md5", &[Param::String], md5),
+    simple("sha1", &[Param::String], sha1),
+    simple("sha256", &[Param::String], sha256),
+    simple("sha512", &[Param::String], sha512),
+    simple("base64sha256", &[Param::String], base64sha256),
+    simple("uuidv5", &[Param::String, Param::String], uuidv5),
 ];
-
-const fn spec(name: &'static str, params: &'static [Param], imp: super::FuncImpl) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic: None,
-        unknown_aware: false,
-        imp,
-    }
-}
 
 fn bytes(args: &[Value], i: usize) -> &[u8] {
     args.get(i)
@@ -97,10 +87,6 @@ mod tests {
 
     fn hash(name: &str, input: &str) -> Value {
         call_fn(name, vec![Value::from(input)]).unwrap_or_else(|e| panic!("{name}: {}", e.message))
-    }
-
-    fn s(v: &str) -> Value {
-        Value::from(v)
     }
 
     #[test]

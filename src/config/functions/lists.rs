@@ -1,8 +1,8 @@
 //! Terraform's functions that transform one list: `flatten`, `distinct`, `compact`, `reverse`,
 //! `sort`, `slice` and `chunklist`, and the `alltrue`/`anytrue` tests over a list of bools.
 
-use super::support::{describe, list_any, seq_arg, strings_of, whole_arg};
-use super::{FuncCtx, FuncError, FuncSpec, Param};
+use super::support::{describe, items, list_any, seq_arg, strings_of, whole_arg};
+use super::{FuncCtx, FuncError, FuncSpec, Param, spec};
 use crate::config::value::Value;
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
@@ -28,30 +28,6 @@ pub(super) const FUNCTIONS: &[FuncSpec] = &[
     spec("alltrue", &[Param::List], None, true, alltrue),
     spec("anytrue", &[Param::List], None, true, anytrue),
 ];
-
-const fn spec(
-    name: &'static str,
-    params: &'static [Param],
-    variadic: Option<Param>,
-    unknown_aware: bool,
-    imp: super::FuncImpl,
-) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic,
-        unknown_aware,
-        imp,
-    }
-}
-
-/// The elements of a list or set argument (the registry has checked the type).
-fn items(args: &[Value], i: usize) -> Vec<Value> {
-    args.get(i)
-        .and_then(Value::as_seq)
-        .map(<[Value]>::to_vec)
-        .unwrap_or_default()
-}
 
 /// `flatten(list)`: nested lists and sets are flattened recursively; maps are kept as elements.
 fn flatten(_: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
@@ -271,22 +247,6 @@ fn anytrue(_: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
 mod tests {
     use super::super::testing::*;
     use super::*;
-
-    fn ok(name: &str, args: Vec<Value>) -> Value {
-        call_fn(name, args).unwrap_or_else(|e| panic!("{name}: {}", e.message))
-    }
-
-    fn err(name: &str, args: Vec<Value>) -> FuncError {
-        call_fn(name, args).expect_err("expected an error")
-    }
-
-    fn s(v: &str) -> Value {
-        Value::from(v)
-    }
-
-    fn n(v: f64) -> Value {
-        Value::from(v)
-    }
 
     fn list(items: Vec<Value>) -> Value {
         Value::List(items)

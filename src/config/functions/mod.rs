@@ -117,6 +117,42 @@ impl std::fmt::Debug for FuncSpec {
     }
 }
 
+/// Builds a [`FuncSpec`] (a `const fn`, so the function tables stay `const`).
+pub(super) const fn spec(
+    name: &'static str,
+    params: &'static [Param],
+    variadic: Option<Param>,
+    unknown_aware: bool,
+    imp: FuncImpl,
+) -> FuncSpec {
+    FuncSpec {
+        name,
+        params,
+        variadic,
+        unknown_aware,
+        imp,
+    }
+}
+
+/// A [`FuncSpec`] with fixed parameters that never sees unknown values.
+pub(super) const fn simple(
+    name: &'static str,
+    params: &'static [Param],
+    imp: FuncImpl,
+) -> FuncSpec {
+    strict(name, params, None, imp)
+}
+
+/// A [`FuncSpec`] that never sees unknown values, with optional variadic arguments.
+pub(super) const fn strict(
+    name: &'static str,
+    params: &'static [Param],
+    variadic: Option<Param>,
+    imp: FuncImpl,
+) -> FuncSpec {
+    spec(name, params, variadic, false, imp)
+}
+
 /// Every function of the library.
 pub fn all() -> impl Iterator<Item = &'static FuncSpec> {
     [
@@ -331,6 +367,26 @@ pub(crate) mod testing {
     /// Calls function `name` with no files available.
     pub fn call_fn(name: &str, args: Vec<Value>) -> Result<Value, FuncError> {
         call_with(&MemFs::new(), name, args)
+    }
+
+    /// Calls `name`, which must succeed.
+    pub fn ok(name: &str, args: Vec<Value>) -> Value {
+        call_fn(name, args).unwrap_or_else(|e| panic!("{name}: {}", e.message))
+    }
+
+    /// Calls `name`, which must fail.
+    pub fn err(name: &str, args: Vec<Value>) -> FuncError {
+        call_fn(name, args).expect_err("expected an error")
+    }
+
+    /// A string value.
+    pub fn s(v: &str) -> Value {
+        Value::from(v)
+    }
+
+    /// A number value.
+    pub fn n(v: f64) -> Value {
+        Value::from(v)
     }
 
     /// Shorthand for a list of strings.

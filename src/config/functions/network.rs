@@ -4,40 +4,25 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::support::{describe, whole};
-use super::{FuncCtx, FuncError, FuncSpec, Param};
+use super::{FuncCtx, FuncError, FuncSpec, Param, strict};
 use crate::config::value::{Value, format_number};
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
-    spec("cidrhost", &[Param::String, Param::Number], None, cidrhost),
-    spec("cidrnetmask", &[Param::String], None, cidrnetmask),
-    spec(
+    strict("cidrhost", &[Param::String, Param::Number], None, cidrhost),
+    strict("cidrnetmask", &[Param::String], None, cidrnetmask),
+    strict(
         "cidrsubnet",
         &[Param::String, Param::Number, Param::Number],
         None,
         cidrsubnet,
     ),
-    spec(
+    strict(
         "cidrsubnets",
         &[Param::String],
         Some(Param::Number),
         cidrsubnets,
     ),
 ];
-
-const fn spec(
-    name: &'static str,
-    params: &'static [Param],
-    variadic: Option<Param>,
-    imp: super::FuncImpl,
-) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic,
-        unknown_aware: false,
-        imp,
-    }
-}
 
 /// A network prefix: the (masked) address as an integer, its prefix length and the address width
 /// (32 or 128 bits).
@@ -324,23 +309,6 @@ fn cidrsubnets(_: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use super::*;
-
-    fn ok(name: &str, args: Vec<Value>) -> Value {
-        call_fn(name, args).unwrap_or_else(|e| panic!("{name}: {}", e.message))
-    }
-
-    fn err(name: &str, args: Vec<Value>) -> FuncError {
-        call_fn(name, args).expect_err("expected an error")
-    }
-
-    fn s(v: &str) -> Value {
-        Value::from(v)
-    }
-
-    fn n(v: f64) -> Value {
-        Value::from(v)
-    }
 
     #[test]
     fn cidrhost_examples() {

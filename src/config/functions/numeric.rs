@@ -2,37 +2,22 @@
 //! `parseint`, `sum` and `range`.
 
 use super::support::{describe, whole_arg};
-use super::{FuncCtx, FuncError, FuncSpec, Param};
+use super::{FuncCtx, FuncError, FuncSpec, Param, strict};
 use crate::config::value::Value;
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
-    spec("min", &[], Some(Param::Number), min),
-    spec("max", &[], Some(Param::Number), max),
-    spec("abs", &[Param::Number], None, abs),
-    spec("ceil", &[Param::Number], None, ceil),
-    spec("floor", &[Param::Number], None, floor),
-    spec("signum", &[Param::Number], None, signum),
-    spec("pow", &[Param::Number, Param::Number], None, pow),
-    spec("log", &[Param::Number, Param::Number], None, log),
-    spec("parseint", &[Param::Any, Param::Number], None, parseint),
-    spec("sum", &[Param::List], None, sum),
-    spec("range", &[], Some(Param::Number), range),
+    strict("min", &[], Some(Param::Number), min),
+    strict("max", &[], Some(Param::Number), max),
+    strict("abs", &[Param::Number], None, abs),
+    strict("ceil", &[Param::Number], None, ceil),
+    strict("floor", &[Param::Number], None, floor),
+    strict("signum", &[Param::Number], None, signum),
+    strict("pow", &[Param::Number, Param::Number], None, pow),
+    strict("log", &[Param::Number, Param::Number], None, log),
+    strict("parseint", &[Param::Any, Param::Number], None, parseint),
+    strict("sum", &[Param::List], None, sum),
+    strict("range", &[], Some(Param::Number), range),
 ];
-
-const fn spec(
-    name: &'static str,
-    params: &'static [Param],
-    variadic: Option<Param>,
-    imp: super::FuncImpl,
-) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic,
-        unknown_aware: false,
-        imp,
-    }
-}
 
 /// The most elements `range` produces, as in Terraform.
 const RANGE_LIMIT: usize = 1024;
@@ -246,22 +231,6 @@ fn range(_: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
 mod tests {
     use super::super::testing::*;
     use super::*;
-
-    fn ok(name: &str, args: Vec<Value>) -> Value {
-        call_fn(name, args).unwrap_or_else(|e| panic!("{name}: {}", e.message))
-    }
-
-    fn err(name: &str, args: Vec<Value>) -> FuncError {
-        call_fn(name, args).expect_err("expected an error")
-    }
-
-    fn n(v: f64) -> Value {
-        Value::from(v)
-    }
-
-    fn s(v: &str) -> Value {
-        Value::from(v)
-    }
 
     #[test]
     fn min_and_max() {

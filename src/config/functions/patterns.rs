@@ -7,28 +7,18 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use super::support::describe;
-use super::{FuncCtx, FuncError, FuncSpec, Param};
+use super::{FuncCtx, FuncError, FuncSpec, Param, simple};
 use crate::config::value::{Value, quote};
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
-    spec(
+    simple(
         "replace",
         &[Param::String, Param::String, Param::String],
         replace,
     ),
-    spec("regex", &[Param::String, Param::String], regex),
-    spec("regexall", &[Param::String, Param::String], regexall),
+    simple("regex", &[Param::String, Param::String], regex),
+    simple("regexall", &[Param::String, Param::String], regexall),
 ];
-
-const fn spec(name: &'static str, params: &'static [Param], imp: super::FuncImpl) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic: None,
-        unknown_aware: false,
-        imp,
-    }
-}
 
 /// The string in argument `i` (the registry has already converted it).
 fn text(args: &[Value], i: usize) -> &str {
@@ -140,18 +130,6 @@ fn regexall(_: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
 mod tests {
     use super::super::testing::*;
     use super::*;
-
-    fn ok(name: &str, args: Vec<Value>) -> Value {
-        call_fn(name, args).unwrap_or_else(|e| panic!("{name}: {}", e.message))
-    }
-
-    fn err(name: &str, args: Vec<Value>) -> FuncError {
-        call_fn(name, args).expect_err("expected an error")
-    }
-
-    fn s(v: &str) -> Value {
-        Value::from(v)
-    }
 
     #[test]
     fn replace_literal_and_regex() {

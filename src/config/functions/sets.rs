@@ -2,39 +2,24 @@
 //! arguments are first converted to one element type, so `setunion(["a"], [1])` is `["1", "a"]`.
 
 use super::support::unify_values;
-use super::{FuncCtx, FuncError, FuncSpec, Param};
+use super::{FuncCtx, FuncError, FuncSpec, Param, strict};
 use crate::config::value::Value;
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
-    spec("setunion", &[Param::List], Some(Param::List), setunion),
-    spec(
+    strict("setunion", &[Param::List], Some(Param::List), setunion),
+    strict(
         "setintersection",
         &[Param::List],
         Some(Param::List),
         setintersection,
     ),
-    spec(
+    strict(
         "setsubtract",
         &[Param::List, Param::List],
         None,
         setsubtract,
     ),
 ];
-
-const fn spec(
-    name: &'static str,
-    params: &'static [Param],
-    variadic: Option<Param>,
-    imp: super::FuncImpl,
-) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic,
-        unknown_aware: false,
-        imp,
-    }
-}
 
 /// The arguments as sets of one element type (duplicates removed).
 fn sets(func: &str, args: &[Value]) -> Result<Vec<Vec<Value>>, FuncError> {
@@ -94,10 +79,6 @@ fn setsubtract(_: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
 mod tests {
     use super::super::testing::*;
     use super::*;
-
-    fn ok(name: &str, args: Vec<Value>) -> Value {
-        call_fn(name, args).unwrap_or_else(|e| panic!("{name}: {}", e.message))
-    }
 
     fn set(items: &[&str]) -> Value {
         Value::set(items.iter().map(|s| Value::from(*s)))

@@ -3,25 +3,25 @@
 //! `patterns.rs`).
 
 use super::support::{strings_of, whole_arg};
-use super::{FuncCtx, FuncError, FuncSpec, Param};
+use super::{FuncCtx, FuncError, FuncSpec, Param, simple};
 use crate::config::value::Value;
 
 pub(super) const FUNCTIONS: &[FuncSpec] = &[
-    spec("lower", &[Param::String], lower),
-    spec("upper", &[Param::String], upper),
-    spec("title", &[Param::String], title),
-    spec("strrev", &[Param::String], strrev),
-    spec("trimspace", &[Param::String], trimspace),
-    spec("chomp", &[Param::String], chomp),
-    spec("trim", &[Param::String, Param::String], trim),
-    spec("trimprefix", &[Param::String, Param::String], trimprefix),
-    spec("trimsuffix", &[Param::String, Param::String], trimsuffix),
-    spec("startswith", &[Param::String, Param::String], startswith),
-    spec("endswith", &[Param::String, Param::String], endswith),
-    spec("strcontains", &[Param::String, Param::String], strcontains),
-    spec("split", &[Param::String, Param::String], split),
-    spec("indent", &[Param::Number, Param::String], indent),
-    spec(
+    simple("lower", &[Param::String], lower),
+    simple("upper", &[Param::String], upper),
+    simple("title", &[Param::String], title),
+    simple("strrev", &[Param::String], strrev),
+    simple("trimspace", &[Param::String], trimspace),
+    simple("chomp", &[Param::String], chomp),
+    simple("trim", &[Param::String, Param::String], trim),
+    simple("trimprefix", &[Param::String, Param::String], trimprefix),
+    simple("trimsuffix", &[Param::String, Param::String], trimsuffix),
+    simple("startswith", &[Param::String, Param::String], startswith),
+    simple("endswith", &[Param::String, Param::String], endswith),
+    simple("strcontains", &[Param::String, Param::String], strcontains),
+    simple("split", &[Param::String, Param::String], split),
+    simple("indent", &[Param::Number, Param::String], indent),
+    simple(
         "substr",
         &[Param::String, Param::Number, Param::Number],
         substr,
@@ -34,16 +34,6 @@ pub(super) const FUNCTIONS: &[FuncSpec] = &[
         imp: join,
     },
 ];
-
-const fn spec(name: &'static str, params: &'static [Param], imp: super::FuncImpl) -> FuncSpec {
-    FuncSpec {
-        name,
-        params,
-        variadic: None,
-        unknown_aware: false,
-        imp,
-    }
-}
 
 /// The string in argument `i` (the registry has already converted it).
 fn text(args: &[Value], i: usize) -> &str {
@@ -224,18 +214,6 @@ fn join(_: &FuncCtx<'_>, args: Vec<Value>) -> Result<Value, FuncError> {
 mod tests {
     use super::super::testing::*;
     use super::*;
-
-    fn ok(name: &str, args: Vec<Value>) -> Value {
-        call_fn(name, args).unwrap_or_else(|e| panic!("{name}: {}", e.message))
-    }
-
-    fn err(name: &str, args: Vec<Value>) -> FuncError {
-        call_fn(name, args).expect_err("expected an error")
-    }
-
-    fn s(v: &str) -> Value {
-        Value::from(v)
-    }
 
     #[test]
     fn case_functions() {

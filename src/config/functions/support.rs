@@ -7,6 +7,14 @@ use std::collections::BTreeMap;
 use super::{FuncError, article};
 use crate::config::value::{Value, format_number, quote};
 
+/// The elements of a list or set argument (the registry has checked the type).
+pub(super) fn items(args: &[Value], i: usize) -> Vec<Value> {
+    args.get(i)
+        .and_then(Value::as_seq)
+        .map(<[Value]>::to_vec)
+        .unwrap_or_default()
+}
+
 /// `n` as an integer, when it is a whole number that fits Go's `int` (what Terraform requires of
 /// indexes, counts and sizes).
 pub(super) fn whole(n: f64) -> Option<i64> {

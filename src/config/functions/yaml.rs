@@ -345,10 +345,6 @@ mod tests {
         }
     }
 
-    fn s(v: &str) -> Value {
-        Value::from(v)
-    }
-
     #[test]
     fn documented_examples() {
         // yamlencode({"a":"b", "c":"d"}), yamlencode({"foo":[1, 2, 3], "bar": "baz"}) and

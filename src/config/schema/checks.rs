@@ -4,6 +4,11 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use crate::config::value::Value;
 
+/// `Ok` when `ok`, else the message.
+fn ensure(ok: bool, message: impl FnOnce() -> String) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(message()) }
+}
+
 fn string(v: &Value) -> Option<&str> {
     v.as_str()
 }
@@ -256,14 +261,12 @@ pub fn pool_name(v: &Value) -> Result<(), String> {
     let ok = matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && s.len() <= 12;
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
+    ensure(ok, || {
+        format!(
             "{s:?} is not a valid node pool name: it must match ^[a-z][a-z0-9]{{0,11}}$ \
              (lowercase letters and digits, starting with a letter, at most 12 characters)"
-        ))
-    }
+        )
+    })
 }
 
 /// An AKS cluster name (1–63 characters: letters, digits, `-` and `_`, alphanumeric at both ends).
@@ -275,14 +278,12 @@ pub fn cluster_name(v: &Value) -> Result<(), String> {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
         && s.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
+    ensure(ok, || {
+        format!(
             "{s:?} is not a valid cluster name: 1-63 letters, digits, '-' or '_', starting and \
              ending with a letter or digit"
-        ))
-    }
+        )
+    })
 }
 
 /// A DNS prefix: 1–54 characters, letters, digits and `-`, alphanumeric at both ends.
@@ -293,14 +294,12 @@ pub fn dns_prefix(v: &Value) -> Result<(), String> {
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
         && s.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
+    ensure(ok, || {
+        format!(
             "{s:?} is not a valid DNS prefix: 1-54 letters, digits or '-', starting and ending \
              with a letter or digit"
-        ))
-    }
+        )
+    })
 }
 
 /// A resource group name: 1–90 characters of letters, digits, `._-()`, not ending in a period.
@@ -311,14 +310,12 @@ pub fn resource_group_name(v: &Value) -> Result<(), String> {
         && s.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '(' | ')'))
         && !s.ends_with('.');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
+    ensure(ok, || {
+        format!(
             "{s:?} is not a valid resource group name: 1-90 letters, digits, '.', '_', '-', '(' \
              or ')', not ending with '.'"
-        ))
-    }
+        )
+    })
 }
 
 /// A time of day `HH:mm`.
