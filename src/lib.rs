@@ -8,3 +8,5 @@ pub mod addr;
 pub mod cli;
 pub mod config;
 pub mod diag;
+#[cfg(feature = "emulator")]
+pub mod emulator;
