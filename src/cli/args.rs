@@ -27,8 +27,77 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Rewrite configuration files in the canonical style.
     Fmt(FmtArgs),
+    /// Serve the built-in Azure Resource Manager emulator on a loopback port.
+    #[cfg(feature = "emulator")]
+    Emulator(EmulatorArgs),
     /// Print the version.
     Version,
+}
+
+/// `aksform emulator`.
+#[cfg(feature = "emulator")]
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port on 127.0.0.1 (0 picks a free one; the URL is printed on stdout).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Keep resources and in-flight operations in this directory (survives restarts).
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    /// Make long-running operations this many times faster (e.g. 10).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+
+    /// Items per page in list responses.
+    #[arg(long, default_value_t = 100)]
+    pub page_size: usize,
+
+    /// Duration of an operation kind at speed 1, in milliseconds (repeatable): cluster-create,
+    /// cluster-update, pool, network, workspace or delete, e.g. --duration cluster-create=600000.
+    #[arg(long = "duration", value_name = "KIND=MS")]
+    pub durations: Vec<String>,
+
+    /// Append every request and response to this JSONL file.
+    #[arg(long, value_name = "FILE")]
+    pub request_log: Option<PathBuf>,
+
+    /// Write every ARM exchange to this directory in oav's traffic format.
+    #[arg(long, value_name = "DIR")]
+    pub traffic_dir: Option<PathBuf>,
+
+    /// Added latency per request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+
+    /// Random extra latency per request, up to this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub jitter_ms: u64,
+
+    /// Share of requests answered with 429 Throttled (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    pub throttle_rate: f64,
+
+    /// Share of requests answered with 500 or 503 (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    pub server_error_rate: f64,
+
+    /// Share of requests whose connection is dropped (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    pub drop_rate: f64,
+
+    /// Share of long-running operations that end Failed (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    pub fail_operation_rate: f64,
+
+    /// Enforce AKS's per-operation token buckets (e.g. 20 cluster PUTs, one more per minute).
+    #[arg(long)]
+    pub token_buckets: bool,
+
+    /// Seed for the fault dice, for reproducible runs.
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 /// Variable values, as Terraform takes them.

@@ -40,6 +40,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitStatu
     match &cli.command {
         Command::Validate(v) => commands::validate::run(v, ordered_vars(&args), &printer),
         Command::Fmt(f) => commands::fmt::run(f, &printer),
+        #[cfg(feature = "emulator")]
+        Command::Emulator(e) => commands::emulator::run(e),
         Command::Version => {
             println!("aksform {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitStatus::Success)

@@ -144,6 +144,9 @@ pub fn render_nsg(store: &Store, doc: &Doc) -> Value {
     v
 }
 
+/// Prefixes as written with their (first, last) addresses.
+type Prefixes = Vec<(String, (u32, u32))>;
+
 /// A parsed IPv4 CIDR: (first, last) address.
 fn cidr(s: &str) -> Option<(u32, u32)> {
     let (a, l) = s.split_once('/')?;
@@ -163,7 +166,7 @@ fn invalid_prefix(target: &str, prefix: &str) -> ArmError {
     .target(target)
 }
 
-fn vnet_space(body: &Value, id: &str) -> ArmResult<Vec<(String, (u32, u32))>> {
+fn vnet_space(body: &Value, id: &str) -> ArmResult<Prefixes> {
     let prefixes = body
         .pointer("/properties/addressSpace/addressPrefixes")
         .and_then(Value::as_array)
@@ -186,7 +189,7 @@ fn vnet_space(body: &Value, id: &str) -> ArmResult<Vec<(String, (u32, u32))>> {
 }
 
 /// The prefixes of a subnet body (`addressPrefix` or `addressPrefixes`).
-fn subnet_prefixes(body: &Value, id: &str) -> ArmResult<Vec<(String, (u32, u32))>> {
+fn subnet_prefixes(body: &Value, id: &str) -> ArmResult<Prefixes> {
     let props = body.get("properties").cloned().unwrap_or(Value::Null);
     let mut list: Vec<String> = Vec::new();
     if let Some(p) = props.get("addressPrefix").and_then(Value::as_str) {
@@ -214,7 +217,7 @@ fn subnet_prefixes(body: &Value, id: &str) -> ArmResult<Vec<(String, (u32, u32))
 fn check_layout(
     vnet_id: &str,
     space: &[(String, (u32, u32))],
-    subnets: &[(String, Vec<(String, (u32, u32))>)],
+    subnets: &[(String, Prefixes)],
 ) -> ArmResult<()> {
     for (i, (sid, prefixes)) in subnets.iter().enumerate() {
         for (text, r) in prefixes {
@@ -511,7 +514,7 @@ fn put_subnet(ctx: &mut Ctx<'_>, p: &ResPath, req: &Request<'_>) -> ArmResult<Re
     read_only(body, existing.as_ref(), READ_ONLY)?;
     busy(ctx, &parent.id())?;
     let space = vnet_space(&vnet, &parent.id())?;
-    let mut layout: Vec<(String, Vec<(String, (u32, u32))>)> = ctx
+    let mut layout: Vec<(String, Prefixes)> = ctx
         .store
         .children(&parent.id(), SUBNET)
         .into_iter()

@@ -1,4 +1,8 @@
-//! Shared helpers: run the real `aksform` binary and capture its output, scrubbed for snapshots.
+//! Shared helpers: run the real `aksform` binary and capture its output, scrubbed for snapshots;
+//! an HTTP client and an emulator process for the emulator tests.
+
+pub mod emulator;
+pub mod http;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
