@@ -10,3 +10,4 @@ pub mod config;
 pub mod diag;
 #[cfg(feature = "emulator")]
 pub mod emulator;
+pub mod model;
