@@ -13,12 +13,12 @@ use crate::emulator::{Durations, Emulator, EmulatorConfig, Faults};
 fn durations(flags: &[String]) -> anyhow::Result<Durations> {
     let mut d = Durations::default();
     for flag in flags {
-        let (kind, ms) = flag
-            .split_once('=')
-            .ok_or_else(|| anyhow::anyhow!("--duration {flag:?}: write KIND=MS, e.g. cluster-create=600000"))?;
-        let ms: u64 = ms
-            .parse()
-            .map_err(|_| anyhow::anyhow!("--duration {flag:?}: {ms:?} is not a number of milliseconds"))?;
+        let (kind, ms) = flag.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--duration {flag:?}: write KIND=MS, e.g. cluster-create=600000")
+        })?;
+        let ms: u64 = ms.parse().map_err(|_| {
+            anyhow::anyhow!("--duration {flag:?}: {ms:?} is not a number of milliseconds")
+        })?;
         let slot = match kind {
             "cluster-create" => &mut d.cluster_create_ms,
             "cluster-update" => &mut d.cluster_update_ms,
@@ -127,8 +127,16 @@ mod tests {
     #[test]
     fn duration_flags() {
         let d = durations(&["cluster-create=10".into(), "delete=5".into()]).unwrap();
-        assert_eq!((d.cluster_create_ms, d.delete_ms, d.pool_ms), (10, 5, Durations::default().pool_ms));
-        assert!(durations(&["cluster=10".into()]).unwrap_err().to_string().contains("unknown operation kind"));
+        assert_eq!(
+            (d.cluster_create_ms, d.delete_ms, d.pool_ms),
+            (10, 5, Durations::default().pool_ms)
+        );
+        assert!(
+            durations(&["cluster=10".into()])
+                .unwrap_err()
+                .to_string()
+                .contains("unknown operation kind")
+        );
         assert!(durations(&["pool".into()]).is_err());
         assert!(durations(&["pool=x".into()]).is_err());
     }
