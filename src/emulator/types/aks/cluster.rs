@@ -5,7 +5,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::defaults::{self, Names, default_max_pods, merge_cluster};
+use super::defaults::{self, Names, merge_cluster};
+use super::network::default_max_pods;
 use super::pools::{self, Owner, PoolPlan, last_system_pool};
 use super::rules::{self, invalid};
 use super::upgrade::{cluster_version, stored};

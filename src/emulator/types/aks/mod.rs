@@ -5,6 +5,7 @@
 mod cluster;
 mod defaults;
 mod maintenance;
+mod network;
 mod pools;
 mod rules;
 mod upgrade;

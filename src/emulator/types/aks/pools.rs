@@ -5,7 +5,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::defaults::{default_max_pods, merge};
+use super::defaults::merge;
+use super::network::default_max_pods;
 use super::rules::{self, invalid_value, not_allowed};
 use super::upgrade::{Versioning, pool_version, stored};
 use super::versions::{self, Version};

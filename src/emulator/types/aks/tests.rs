@@ -5,6 +5,7 @@
 mod cluster;
 mod maintenance;
 mod pools;
+mod properties;
 mod rules;
 mod versions;
 
