@@ -175,6 +175,7 @@ fn put(ctx: &mut Ctx<'_>, p: &ResPath, req: &Request<'_>) -> ArmResult<Reply> {
     }
     let tags = tags(body)?;
     let sent = props_of(body);
+    rules::shapes(&sent, rules::CLUSTER_SHAPES, "properties.")?;
     let inputs = pool_inputs(&sent)?;
     if create && inputs.is_empty() {
         return Err(invalid(

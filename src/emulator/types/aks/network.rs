@@ -109,7 +109,7 @@ pub fn profile(sub: &str, sent: Option<&Value>, node_rg: &str) -> Value {
                 .pointer("/managedOutboundIPs/count")
                 .and_then(Value::as_u64)
                 .unwrap_or(1);
-            lb["managedOutboundIPs"]["count"] = json!(count);
+            lb["managedOutboundIPs"] = json!({ "count": count });
             match old_effective.as_ref().and_then(Value::as_array) {
                 Some(a) if a.len() as u64 == count => Value::Array(a.clone()),
                 _ => Value::Array(

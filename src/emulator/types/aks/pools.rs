@@ -115,6 +115,7 @@ pub fn plan(
     existing: Option<&Value>,
     default_mode: &str,
 ) -> ArmResult<PoolPlan> {
+    rules::shapes(sent, rules::POOL_SHAPES, "agentPoolProfile.")?;
     let old = existing.map(props_of);
     let merged = merge(old.as_ref(), sent, SERVER_SET, None);
     let get = |k: &str| {

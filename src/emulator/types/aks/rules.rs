@@ -13,6 +13,97 @@ use crate::emulator::store::{Store, key};
 const SUBNET: &str = "microsoft.network/virtualnetworks/subnets";
 const WORKSPACE: &str = "microsoft.operationalinsights/workspaces";
 
+/// The JSON type a field must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A string.
+    Str,
+    /// A whole number.
+    Int,
+    /// `true` or `false`.
+    Bool,
+    /// An object.
+    Obj,
+    /// An array.
+    Arr,
+}
+
+/// Cluster properties with a fixed JSON type.
+pub const CLUSTER_SHAPES: &[(&str, Kind)] = &[
+    ("kubernetesVersion", Kind::Str),
+    ("dnsPrefix", Kind::Str),
+    ("fqdnSubdomain", Kind::Str),
+    ("nodeResourceGroup", Kind::Str),
+    ("supportPlan", Kind::Str),
+    ("enableRBAC", Kind::Bool),
+    ("disableLocalAccounts", Kind::Bool),
+    ("networkProfile", Kind::Obj),
+    ("aadProfile", Kind::Obj),
+    ("autoUpgradeProfile", Kind::Obj),
+    ("apiServerAccessProfile", Kind::Obj),
+    ("addonProfiles", Kind::Obj),
+    ("securityProfile", Kind::Obj),
+    ("oidcIssuerProfile", Kind::Obj),
+    ("identityProfile", Kind::Obj),
+    ("agentPoolProfiles", Kind::Arr),
+];
+
+/// Pool properties with a fixed JSON type.
+pub const POOL_SHAPES: &[(&str, Kind)] = &[
+    ("count", Kind::Int),
+    ("minCount", Kind::Int),
+    ("maxCount", Kind::Int),
+    ("maxPods", Kind::Int),
+    ("osDiskSizeGB", Kind::Int),
+    ("vmSize", Kind::Str),
+    ("osType", Kind::Str),
+    ("osSKU", Kind::Str),
+    ("osDiskType", Kind::Str),
+    ("mode", Kind::Str),
+    ("orchestratorVersion", Kind::Str),
+    ("vnetSubnetID", Kind::Str),
+    ("podSubnetID", Kind::Str),
+    ("enableAutoScaling", Kind::Bool),
+    ("enableNodePublicIP", Kind::Bool),
+    ("enableFIPS", Kind::Bool),
+    ("upgradeSettings", Kind::Obj),
+    ("powerState", Kind::Obj),
+    ("nodeLabels", Kind::Obj),
+    ("tags", Kind::Obj),
+    ("nodeTaints", Kind::Arr),
+    ("availabilityZones", Kind::Arr),
+];
+
+/// 400 `InvalidRequestContent` when a field of `m` (named `{prefix}{field}` in the message) has
+/// the wrong JSON type; `null` is always fine.
+pub fn shapes(m: &Map<String, Value>, fields: &[(&str, Kind)], prefix: &str) -> ArmResult<()> {
+    for (field, kind) in fields {
+        let Some(v) = m.get(*field).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        let ok = match kind {
+            Kind::Str => v.is_string(),
+            Kind::Int => v.is_i64() || v.is_u64(),
+            Kind::Bool => v.is_boolean(),
+            Kind::Obj => v.is_object(),
+            Kind::Arr => v.is_array(),
+        };
+        if !ok {
+            let want = match kind {
+                Kind::Str => "a string",
+                Kind::Int => "an integer",
+                Kind::Bool => "a boolean",
+                Kind::Obj => "an object",
+                Kind::Arr => "an array",
+            };
+            return Err(ArmError::bad_body(format!(
+                "The request content was invalid and could not be deserialized: '{prefix}{field}' must be {want}, not {v}."
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// 400 `InvalidParameter` about `target`.
 pub fn invalid(target: &str, message: impl Into<String>) -> ArmError {
     ArmError::aks(StatusCode::BAD_REQUEST, "InvalidParameter", message).target(target)
@@ -279,6 +370,26 @@ fn network(new: &Map<String, Value>) -> ArmResult<()> {
             ),
         ));
     }
+    for (pointer, max) in [
+        (
+            "/networkProfile/loadBalancerProfile/managedOutboundIPs/count",
+            100,
+        ),
+        (
+            "/networkProfile/natGatewayProfile/managedOutboundIPProfile/count",
+            16,
+        ),
+    ] {
+        if let Some(v) = lookup(new, pointer)
+            && !v.as_i64().is_some_and(|n| (1..=max).contains(&n))
+        {
+            let target = pointer.trim_start_matches('/').replace('/', ".");
+            return Err(invalid_value(
+                &target,
+                &format!("It must be between 1 and {max}."),
+            ));
+        }
+    }
     if let Some(service) = text(new, "/networkProfile/serviceCidr") {
         let Some((lo, hi)) = cidr(service) else {
             return Err(invalid_value(
@@ -302,6 +413,25 @@ fn network(new: &Map<String, Value>) -> ArmResult<()> {
 }
 
 fn security(store: &Store, new: &Map<String, Value>) -> ArmResult<()> {
+    if let Some(addons) = new.get("addonProfiles").and_then(Value::as_object) {
+        for (name, addon) in addons {
+            if addon.get("enabled").and_then(Value::as_bool).is_none() {
+                return Err(invalid(
+                    &format!("addonProfiles.{name}.enabled"),
+                    format!("Addon '{name}' needs 'enabled' (true or false)."),
+                ));
+            }
+            if addon
+                .get("config")
+                .is_some_and(|c| !c.is_null() && !c.is_object())
+            {
+                return Err(invalid(
+                    &format!("addonProfiles.{name}.config"),
+                    format!("The config of addon '{name}' must be an object of strings."),
+                ));
+            }
+        }
+    }
     if flag(new, "/securityProfile/defender/securityMonitoring/enabled") {
         workspace(
             store,

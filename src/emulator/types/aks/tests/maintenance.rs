@@ -235,3 +235,42 @@ fn schedules_are_validated() {
         );
     }
 }
+
+#[test]
+fn odd_windows_get_answers_not_panics() {
+    let mut env = Env::new();
+    env.cluster("k1", body(None));
+    let values = [
+        Value::Null,
+        json!(7),
+        json!("é€😀12345"),
+        json!("2026-01-0é"),
+        json!("+1é:00"),
+        json!([]),
+        json!({}),
+        json!([{"start": 1}]),
+    ];
+    for field in [
+        "schedule",
+        "durationHours",
+        "startTime",
+        "utcOffset",
+        "startDate",
+        "notAllowedDates",
+    ] {
+        for v in &values {
+            for name in ["default", "aksManagedNodeOSUpgradeSchedule"] {
+                let mut b = window(json!({"weekly": {"intervalWeeks": 1, "dayOfWeek": "Monday"}}));
+                b["properties"]["maintenanceWindow"][field] = v.clone();
+                let _ = env.put(&path(name), b);
+            }
+        }
+    }
+    for v in &values {
+        let _ = env.put(
+            &path("default"),
+            json!({"properties": {"timeInWeek": v, "notAllowedTime": v}}),
+        );
+        let _ = env.put(&path("default"), json!({"properties": v}));
+    }
+}

@@ -269,3 +269,146 @@ fn names_and_required_fields() {
         "none",
     );
 }
+
+#[test]
+fn wrong_json_types_are_refused() {
+    let mut env = Env::new();
+    let b = with(body(None), |b| b["properties"]["enableRBAC"] = json!("yes"));
+    err(
+        env.put(&mc("k1"), b),
+        StatusCode::BAD_REQUEST,
+        "InvalidRequestContent",
+        "'properties.enableRBAC' must be a boolean",
+    );
+    let b = with(body(None), |b| {
+        b["properties"]["agentPoolProfiles"][0]["count"] = json!("3")
+    });
+    err(
+        env.put(&mc("k1"), b),
+        StatusCode::BAD_REQUEST,
+        "InvalidRequestContent",
+        "'agentPoolProfile.count' must be an integer",
+    );
+    let b = with(body(None), |b| {
+        b["properties"]["addonProfiles"] = json!({"azurepolicy": {}})
+    });
+    let e = err(
+        env.put(&mc("k1"), b),
+        StatusCode::BAD_REQUEST,
+        "InvalidParameter",
+        "needs 'enabled'",
+    );
+    assert_eq!(
+        e.target.as_deref(),
+        Some("addonProfiles.azurepolicy.enabled")
+    );
+    let b = with(body(None), |b| {
+        b["properties"]["networkProfile"] =
+            json!({"loadBalancerProfile": {"managedOutboundIPs": {"count": 1_000_000}}});
+    });
+    err(
+        env.put(&mc("k1"), b),
+        StatusCode::BAD_REQUEST,
+        "InvalidParameter",
+        "between 1 and 100",
+    );
+}
+
+/// Sets `pointer` in `v`, creating objects on the way; gives up where a parent is not a container.
+fn set(v: &mut Value, pointer: &str, new: Value) {
+    let mut cur = v;
+    let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let next = match cur {
+            Value::Object(m) => m.entry(part.to_string()).or_insert_with(|| json!({})),
+            Value::Array(a) => match part.parse::<usize>().ok().and_then(|n| a.get_mut(n)) {
+                Some(x) => x,
+                None => return,
+            },
+            _ => return,
+        };
+        if last {
+            *next = new;
+            return;
+        }
+        cur = next;
+    }
+}
+
+#[test]
+fn odd_bodies_get_answers_not_panics() {
+    let mut env = Env::new();
+    let c = env.cluster("k1", body(None));
+    let values = [
+        Value::Null,
+        json!(1),
+        json!(-5),
+        json!(1e30),
+        json!(true),
+        json!("x"),
+        json!(""),
+        json!("é€😀/../"),
+        json!([]),
+        json!([1, {"name": 2}]),
+        json!({}),
+        json!({"name": "x", "count": {}, "enabled": "no"}),
+    ];
+    let pointers = [
+        "/properties",
+        "/properties/kubernetesVersion",
+        "/properties/dnsPrefix",
+        "/properties/networkProfile",
+        "/properties/networkProfile/networkPlugin",
+        "/properties/networkProfile/podCidr",
+        "/properties/networkProfile/loadBalancerProfile",
+        "/properties/networkProfile/loadBalancerProfile/managedOutboundIPs",
+        "/properties/networkProfile/loadBalancerProfile/managedOutboundIPs/count",
+        "/properties/networkProfile/loadBalancerProfile/outboundIPs/publicIPs",
+        "/properties/networkProfile/outboundType",
+        "/properties/addonProfiles",
+        "/properties/addonProfiles/omsagent",
+        "/properties/addonProfiles/omsagent/config",
+        "/properties/agentPoolProfiles",
+        "/properties/agentPoolProfiles/0",
+        "/properties/agentPoolProfiles/0/name",
+        "/properties/agentPoolProfiles/0/count",
+        "/properties/agentPoolProfiles/0/orchestratorVersion",
+        "/properties/agentPoolProfiles/0/upgradeSettings",
+        "/properties/agentPoolProfiles/0/powerState",
+        "/properties/aadProfile",
+        "/properties/securityProfile/defender",
+        "/properties/autoUpgradeProfile",
+        "/properties/oidcIssuerProfile",
+        "/properties/identityProfile",
+        "/properties/identityProfile/kubeletidentity",
+        "/identity",
+        "/identity/userAssignedIdentities",
+        "/sku",
+        "/tags",
+        "/location",
+    ];
+    for pointer in pointers {
+        for v in &values {
+            for name in ["k1", "k2"] {
+                let mut b = if name == "k1" { c.clone() } else { body(None) };
+                set(&mut b, pointer, v.clone());
+                if env.put(&mc(name), b).is_ok() {
+                    env.settle();
+                    let got = env.get(&mc(name));
+                    assert!(got["properties"]["agentPoolProfiles"].is_array());
+                }
+            }
+            let mut p = pool(json!({}));
+            set(
+                &mut p,
+                &pointer.replace("/properties/agentPoolProfiles/0", "/properties"),
+                v.clone(),
+            );
+            let _ = env.put(&ap("k1", "extra"), p);
+            env.settle();
+        }
+    }
+    let _ = env.call(Method::PUT, &mc("k1"), Some(json!([1, 2])), &[]);
+    let _ = env.call(Method::PUT, &ap("k1", "extra"), Some(json!("x")), &[]);
+}
