@@ -3,12 +3,13 @@
 //! subscription.
 
 use axum::http::{Method, StatusCode};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::defaults::{self, Names, merge_cluster};
 use super::network::default_max_pods;
 use super::pools::{self, Owner, PoolPlan, last_system_pool};
 use super::rules::{self, invalid};
+use super::shapes;
 use super::upgrade::{cluster_version, stored};
 use super::versions;
 use super::{
@@ -84,43 +85,6 @@ pub fn handle(ctx: &mut Ctx<'_>, p: &ResPath, req: &Request<'_>) -> ArmResult<Re
     }
 }
 
-/// The pools a cluster body lists, with their names, checked for shape and duplicates.
-fn pool_inputs(props: &Map<String, Value>) -> ArmResult<Vec<(String, Map<String, Value>)>> {
-    let list = match props.get("agentPoolProfiles") {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(a)) => a,
-        Some(_) => {
-            return Err(invalid(
-                "agentPoolProfiles",
-                "agentPoolProfiles must be an array.",
-            ));
-        }
-    };
-    let mut out: Vec<(String, Map<String, Value>)> = Vec::new();
-    for item in list {
-        let m = item.as_object().cloned().unwrap_or_default();
-        let name = m
-            .get("name")
-            .and_then(Value::as_str)
-            .filter(|n| !n.is_empty())
-            .ok_or_else(|| {
-                invalid(
-                    "agentPoolProfile.name",
-                    "Every agent pool profile needs a name.",
-                )
-            })?
-            .to_string();
-        if out.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
-            return Err(invalid(
-                "agentPoolProfile.name",
-                format!("Agent pool name '{name}' is used more than once in agentPoolProfiles."),
-            ));
-        }
-        out.push((name, m));
-    }
-    Ok(out)
-}
-
 fn sku(sent: Option<&Value>, existing: Option<&Value>) -> ArmResult<Value> {
     let mut out = existing
         .cloned()
@@ -156,7 +120,7 @@ fn sku(sent: Option<&Value>, existing: Option<&Value>) -> ArmResult<Value> {
 fn put(ctx: &mut Ctx<'_>, p: &ResPath, req: &Request<'_>) -> ArmResult<Reply> {
     let rg = p.rg.clone().unwrap_or_default();
     let name = p.name().unwrap_or("").to_string();
-    rules::cluster_name(&name)?;
+    shapes::cluster_name(&name)?;
     require_rg(ctx.store, &p.sub, &rg)?;
     let body = req.json()?;
     let id = p.id();
@@ -175,8 +139,8 @@ fn put(ctx: &mut Ctx<'_>, p: &ResPath, req: &Request<'_>) -> ArmResult<Reply> {
     }
     let tags = tags(body)?;
     let sent = props_of(body);
-    rules::shapes(&sent, rules::CLUSTER_SHAPES, "properties.")?;
-    let inputs = pool_inputs(&sent)?;
+    shapes::check(&sent, shapes::CLUSTER, "properties.")?;
+    let inputs = shapes::pool_inputs(&sent)?;
     if create && inputs.is_empty() {
         return Err(invalid(
             "agentPoolProfiles",

@@ -8,6 +8,7 @@ mod maintenance;
 mod network;
 mod pools;
 mod rules;
+mod shapes;
 mod upgrade;
 mod versions;
 

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use super::defaults::merge;
 use super::network::default_max_pods;
 use super::rules::{self, invalid_value, not_allowed};
+use super::shapes;
 use super::upgrade::{Versioning, pool_version, stored};
 use super::versions::{self, Version};
 use super::{POOL, accepted, busy, cluster_doc, location_of, pool_etag, props_of, unwrapped};
@@ -115,7 +116,7 @@ pub fn plan(
     existing: Option<&Value>,
     default_mode: &str,
 ) -> ArmResult<PoolPlan> {
-    rules::shapes(sent, rules::POOL_SHAPES, "agentPoolProfile.")?;
+    shapes::check(sent, shapes::POOL, "agentPoolProfile.")?;
     let old = existing.map(props_of);
     let merged = merge(old.as_ref(), sent, SERVER_SET, None);
     let get = |k: &str| {
@@ -130,7 +131,7 @@ pub fn plan(
         "agentPoolProfile.osType",
     )?;
     let windows = os == "Windows";
-    rules::pool_name(name, windows)?;
+    shapes::pool_name(name, windows)?;
     let vm_size = get("vmSize")
         .ok_or_else(|| invalid_value("agentPoolProfile.vmSize", "vmSize is required."))?
         .to_string();
