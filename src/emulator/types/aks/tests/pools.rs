@@ -103,6 +103,21 @@ fn pool_etags_and_scaling() {
     env.cluster("k1", body(None));
     let p = env.get(&ap("k1", "system"));
     let etag = p["properties"]["eTag"].as_str().unwrap().to_string();
+    for (field, value) in [
+        ("currentOrchestratorVersion", json!("1.33.0")),
+        ("eTag", json!("other")),
+        ("provisioningState", json!("Failed")),
+    ] {
+        let b = with(p.clone(), |b| b["properties"][field] = value);
+        let e = err(
+            env.put(&ap("k1", "system"), b),
+            StatusCode::BAD_REQUEST,
+            "InvalidParameter",
+            "read-only",
+        );
+        assert_eq!(e.target.unwrap(), format!("properties.{field}"));
+        assert!(e.unwrapped);
+    }
     let scaled = with(p.clone(), |b| b["properties"]["count"] = json!(5));
     err(
         env.call(
