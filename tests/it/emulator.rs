@@ -506,7 +506,7 @@ fn workspaces_and_role_assignments() {
     assert_eq!(bad.json()["error"]["target"], "properties.retentionInDays");
 
     let scope = format!("/subscriptions/{SUB}/resourceGroups/rg");
-    let ra = |name: &str, principal: &str| {
+    let ra = |name: &str| {
         format!(
             "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}?api-version=2022-04-01"
         )
@@ -517,18 +517,18 @@ fn workspaces_and_role_assignments() {
     let body = |principal: &str| json!({"properties": {"roleDefinitionId": role, "principalId": principal, "principalType": "Group"}});
     let p1 = "6a5e1f2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
     let name = "2b4c6e8a-0000-4000-8000-000000000001";
-    let r = arm(url, "PUT", &ra(name, p1), Some(&body(p1)));
+    let r = arm(url, "PUT", &ra(name), Some(&body(p1)));
     assert_eq!(r.status, 201, "{r:?}");
     assert_eq!(r.json()["properties"]["scope"], scope.as_str());
     let dup = arm(
         url,
         "PUT",
-        &ra("2b4c6e8a-0000-4000-8000-000000000002", p1),
+        &ra("2b4c6e8a-0000-4000-8000-000000000002"),
         Some(&body(p1)),
     );
     assert_eq!(dup.status, 409);
     assert_eq!(dup.json()["error"]["code"], "RoleAssignmentExists");
-    let not_guid = arm(url, "PUT", &ra("admins", p1), Some(&body(p1)));
+    let not_guid = arm(url, "PUT", &ra("admins"), Some(&body(p1)));
     assert_eq!(not_guid.json()["error"]["code"], "InvalidRoleAssignmentId");
     let missing_scope = arm(
         url,
@@ -548,8 +548,8 @@ fn workspaces_and_role_assignments() {
         None,
     );
     assert_eq!(list.json()["value"].as_array().unwrap().len(), 1);
-    assert_eq!(arm(url, "DELETE", &ra(name, p1), None).status, 200);
-    assert_eq!(arm(url, "DELETE", &ra(name, p1), None).status, 204);
+    assert_eq!(arm(url, "DELETE", &ra(name), None).status, 200);
+    assert_eq!(arm(url, "DELETE", &ra(name), None).status, 204);
 }
 
 #[test]
@@ -669,4 +669,43 @@ fn state_survives_kill_9_in_the_middle_of_an_operation() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a valid emulator state"));
+}
+
+#[test]
+fn aks_token_buckets_throttle_cluster_writes() {
+    let emu = EmulatorProcess::start(&["--speed", "100", "--token-buckets"]);
+    let url = &emu.url;
+    make_rg(url, "rg");
+    let path = format!(
+        "/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks?api-version=2026-08-01"
+    );
+    let body = json!({
+        "location": "westeurope",
+        "identity": {"type": "SystemAssigned"},
+        "properties": {
+            "kubernetesVersion": "1.33",
+            "dnsPrefix": "aks",
+            "agentPoolProfiles": [{"name": "system", "mode": "System", "count": 3, "vmSize": "Standard_D4ds_v5"}]
+        }
+    });
+    let mut statuses = Vec::new();
+    for _ in 0..21 {
+        statuses.push(arm(url, "PUT", &path, Some(&body)));
+    }
+    assert_eq!(statuses[0].status, 201, "{:?}", statuses[0]);
+    // 20 PUTs per cluster, refilled one a minute: the 21st is throttled.
+    assert!(statuses[..20].iter().all(|r| r.status != 429));
+    let last = &statuses[20];
+    assert_eq!(last.status, 429, "{last:?}");
+    assert_eq!(last.json()["error"]["code"], "Throttled");
+    assert!(
+        last.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("PutManagedClusterHandler.PUT")
+    );
+    let wait: u64 = last.header("Retry-After").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Reads of the cluster have their own, larger bucket.
+    assert_eq!(arm(url, "GET", &path, None).status, 200);
 }
