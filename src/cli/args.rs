@@ -98,6 +98,11 @@ pub struct EmulatorArgs {
     /// Seed for the fault dice, for reproducible runs.
     #[arg(long)]
     pub seed: Option<u64>,
+
+    /// Send the AKS resource provider's errors without the {"error": ...} envelope, as real AKS
+    /// has been seen to do (clients must read both shapes).
+    #[arg(long)]
+    pub aks_unwrapped_errors: bool,
 }
 
 /// Variable values, as Terraform takes them.

@@ -24,6 +24,9 @@ pub struct EmulatorConfig {
     pub faults: Faults,
     /// The subscription's tenant, reported in identities.
     pub tenant_id: String,
+    /// Send the AKS resource provider's own errors without the `{"error": ...}` envelope, as real
+    /// AKS has been seen to do; off by default, so responses match the published REST specs.
+    pub aks_unwrapped_errors: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -37,6 +40,7 @@ impl Default for EmulatorConfig {
             traffic_dir: None,
             faults: Faults::default(),
             tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".to_string(),
+            aks_unwrapped_errors: false,
         }
     }
 }

@@ -251,6 +251,9 @@ async fn handle(
         Outcome::Reply(r) => (r, false),
         Outcome::Drop => (Reply::empty(StatusCode::INTERNAL_SERVER_ERROR), true),
     };
+    if method == Method::HEAD {
+        reply.body = None;
+    }
     // Standard ARM response headers.
     let request_id = uuid::Uuid::new_v4().to_string();
     let correlation = headers
@@ -365,10 +368,10 @@ async fn arm(
     match injected {
         Injected::Drop => return Outcome::Drop,
         Injected::Throttle(secs) => {
-            return Outcome::Reply(error_reply(&throttled(
-                "the emulator's fault settings",
-                secs,
-            )));
+            return Outcome::Reply(error_reply(
+                &throttled("the emulator's fault settings", secs),
+                cfg,
+            ));
         }
         Injected::ServerError(code) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -381,14 +384,14 @@ async fn arm(
                 },
                 "The server encountered an internal error (injected by the emulator's fault settings). Please retry.",
             );
-            return Outcome::Reply(error_reply(&e));
+            return Outcome::Reply(error_reply(&e, cfg));
         }
         Injected::Nothing => {}
     }
     Outcome::Reply(
         match answer(shared, cfg, method, path, query, headers, body) {
             Ok(r) => r,
-            Err(e) => error_reply(&e),
+            Err(e) => error_reply(&e, cfg),
         },
     )
 }
@@ -406,8 +409,13 @@ fn throttled(by: &str, secs: u64) -> ArmError {
     }
 }
 
-fn error_reply(e: &ArmError) -> Reply {
-    let mut r = Reply::json(e.status, e.body());
+fn error_reply(e: &ArmError, cfg: &EmulatorConfig) -> Reply {
+    let body = if e.unwrapped && !cfg.aks_unwrapped_errors {
+        serde_json::json!({ "error": e.object() })
+    } else {
+        e.body()
+    };
+    let mut r = Reply::json(e.status, body);
     if let Some(s) = e.retry_after {
         r.headers.push(("Retry-After", s.to_string()));
     }

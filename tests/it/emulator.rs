@@ -709,3 +709,27 @@ fn aks_token_buckets_throttle_cluster_writes() {
     // Reads of the cluster have their own, larger bucket.
     assert_eq!(arm(url, "GET", &path, None).status, 200);
 }
+
+#[test]
+fn aks_errors_are_wrapped_unless_asked_for_the_unwrapped_shape() {
+    let body = json!({"location": "westeurope", "identity": {"type": "SystemAssigned"},
+        "properties": {"kubernetesVersion": "1.20", "dnsPrefix": "aks",
+            "agentPoolProfiles": [{"name": "system", "mode": "System", "count": 1, "vmSize": "Standard_D4ds_v5"}]}});
+    let path = format!(
+        "/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks?api-version=2026-08-01"
+    );
+    let wrapped = EmulatorProcess::start(&[]);
+    make_rg(&wrapped.url, "rg");
+    let r = arm(&wrapped.url, "PUT", &path, Some(&body));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"]["code"], "K8sVersionNotSupported");
+    let raw = EmulatorProcess::start(&["--aks-unwrapped-errors"]);
+    make_rg(&raw.url, "rg");
+    let r = arm(&raw.url, "PUT", &path, Some(&body));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["code"], "K8sVersionNotSupported");
+    assert!(r.json().get("error").is_none());
+    // ARM-level errors keep the envelope either way.
+    let missing = arm(&raw.url, "GET", &rg_path("nope"), None);
+    assert_eq!(missing.json()["error"]["code"], "ResourceGroupNotFound");
+}

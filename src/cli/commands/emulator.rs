@@ -68,6 +68,7 @@ pub fn config(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
             token_buckets: args.token_buckets,
             seed: args.seed,
         },
+        aks_unwrapped_errors: args.aks_unwrapped_errors,
         ..EmulatorConfig::default()
     })
 }

@@ -122,7 +122,13 @@ fn operation_status(ctx: &mut Ctx<'_>, id: &str, req: &Request<'_>) -> ArmResult
         .operations
         .get(id)
         .ok_or_else(|| op_not_found(id))?;
-    Ok(Reply::json(StatusCode::OK, op.status_body(ctx.now)))
+    let mut reply = Reply::json(StatusCode::OK, op.status_body(ctx.now));
+    if op.is_running() {
+        // At least 1: clients treat 0 as "no advice" and fall back to their own (long) default.
+        let wait = super::lro::retry_after(op.due_ms.saturating_sub(ctx.now)).max(1);
+        reply.headers.push(("Retry-After", wait.to_string()));
+    }
+    Ok(reply)
 }
 
 fn op_not_found(id: &str) -> ArmError {
