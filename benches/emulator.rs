@@ -600,7 +600,7 @@ async fn bench() {
         heap_mib(heap_seeded.saturating_sub(heap_empty))
     );
     println!(
-        "  after the GET rounds: {} more, the in-memory request log (it keeps the last 50,000 exchanges with their bodies)",
+        "  after the GET rounds: {} more, the in-memory request log (it keeps 20,000 exchanges, bodies for the newest 2,000)",
         heap_mib(heap_loaded.saturating_sub(heap_seeded))
     );
     println!(
