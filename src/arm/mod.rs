@@ -1,0 +1,15 @@
+//! The Azure Resource Manager client: credentials and endpoints, request building, the HTTP
+//! pipeline, retries, long-running operations and typed errors. Imports nothing from `emulator`.
+
+pub mod client;
+pub mod error;
+pub mod lro;
+pub mod pipeline;
+pub mod request;
+pub mod response;
+pub mod retry;
+
+pub use client::{ArmClient, ClientOptions, Live};
+pub use error::{ArmError, ServiceError};
+pub use lro::{NoProgress, Progress, ProgressSink};
+pub use request::Condition;
