@@ -15,6 +15,7 @@ use super::lro::{self, PollTarget, Progress, ProgressSink, Status};
 use super::request::{self, ArmRequest, Condition, Repeat};
 use super::response::ArmResponse;
 use super::retry::{self, Attempt, Decision, RetryPolicy};
+use super::traffic::TrafficRecorder;
 use crate::model::{ApiFamily, ApiVersions, ResourceId};
 
 /// Timing of the client.
@@ -57,6 +58,7 @@ pub struct ArmClient {
     api: ApiVersions,
     options: ClientOptions,
     correlation_id: String,
+    traffic: Option<TrafficRecorder>,
 }
 
 impl std::fmt::Debug for ArmClient {
@@ -100,7 +102,16 @@ impl ArmClient {
             api,
             options,
             correlation_id,
+            traffic: None,
         }
+    }
+
+    /// Also writes every exchange into `recorder`'s directory (the debug option behind
+    /// `AKSFORM_TRAFFIC_DIR`).
+    #[must_use]
+    pub fn with_traffic(mut self, recorder: TrafficRecorder) -> Self {
+        self.traffic = Some(recorder);
+        self
     }
 
     /// The correlation id shared by every request of this run.
@@ -141,14 +152,18 @@ impl ArmClient {
         {
             Ok(resp) => {
                 let (status, headers, body) = resp.deconstruct();
-                Ok(ArmResponse {
+                let resp = ArmResponse {
                     status: u16::from(status),
                     headers: headers
                         .iter()
                         .map(|(k, v)| (k.as_str().to_ascii_lowercase(), v.as_str().to_string()))
                         .collect(),
                     body: body.as_ref().to_vec(),
-                })
+                };
+                if let Some(t) = &self.traffic {
+                    t.record(req, &resp);
+                }
+                Ok(resp)
             }
             Err(e) => {
                 // Messages of transport errors name the URL, never headers; credentials errors

@@ -8,6 +8,7 @@ pub mod pipeline;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod traffic;
 
 pub use client::{ArmClient, ClientOptions, Live};
 pub use error::{ArmError, ServiceError};
