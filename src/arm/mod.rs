@@ -1,7 +1,9 @@
 //! The Azure Resource Manager client: credentials and endpoints, request building, the HTTP
 //! pipeline, retries, long-running operations and typed errors. Imports nothing from `emulator`.
 
+pub mod auth;
 pub mod client;
+pub mod endpoint;
 pub mod error;
 pub mod lro;
 pub mod pipeline;
