@@ -110,7 +110,7 @@ mod tests {
     fn exchanges_take_oavs_shape_without_credentials() {
         let resp = ArmResponse {
             status: 201,
-            headers: vec![("content-type".into(), "application/json".into())],
+            headers: [("content-type".to_string(), "application/json".to_string())].into(),
             body: br#"{"name":"rg"}"#.to_vec(),
         };
         let x = exchange(&req(), &resp).unwrap();
@@ -133,7 +133,7 @@ mod tests {
             .unwrap();
         let resp = ArmResponse {
             status: 200,
-            headers: Vec::new(),
+            headers: Default::default(),
             body: Vec::new(),
         };
         assert_eq!(exchange(&r, &resp), None);
@@ -145,7 +145,7 @@ mod tests {
         let rec = TrafficRecorder::new(&dir.path().join("t")).unwrap();
         let resp = ArmResponse {
             status: 200,
-            headers: Vec::new(),
+            headers: Default::default(),
             body: b"{}".to_vec(),
         };
         rec.record(&req(), &resp);

@@ -30,8 +30,18 @@ pub enum Command {
     /// Serve the built-in Azure Resource Manager emulator on a loopback port.
     #[cfg(feature = "emulator")]
     Emulator(EmulatorArgs),
+    /// Show the endpoint, credential and subscription in use, and prove them with one read.
+    Auth(AuthArgs),
     /// Print the version.
     Version,
+}
+
+/// `aksform auth`.
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    /// The directory whose `provider "azurerm"` block applies (none is fine: the environment alone).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// `aksform emulator`.

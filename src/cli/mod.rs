@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod connect;
 pub mod exit;
 pub mod fs;
 pub mod printer;
@@ -40,6 +41,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitStatu
     match &cli.command {
         Command::Validate(v) => commands::validate::run(v, ordered_vars(&args), &printer),
         Command::Fmt(f) => commands::fmt::run(f, &printer),
+        Command::Auth(a) => commands::auth::run(a, &printer),
         #[cfg(feature = "emulator")]
         Command::Emulator(e) => commands::emulator::run(e),
         Command::Version => {

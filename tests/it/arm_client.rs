@@ -137,8 +137,13 @@ fn every_managed_type_is_created_read_updated_and_deleted() {
         assert_eq!(made.body["properties"]["addressPrefix"], "10.0.0.0/22");
         let vnet_now = c.get(&vnet).await.unwrap().unwrap();
         assert_eq!(vnet_now.body["properties"]["subnets"][0]["name"], "nodes", "the subnet shows in its network");
-        let updated = c.patch(&vnet, &json!({"tags": {"team": "platform"}}), &Condition::None, p).await.unwrap();
+        // A full PUT of a network must list its subnets, or Azure removes them.
+        let tagged = json!({"location": "westeurope", "tags": {"team": "platform"}, "properties": {
+            "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+            "subnets": [{"name": "nodes", "properties": {"addressPrefix": "10.0.0.0/22", "networkSecurityGroup": {"id": nsg.as_str()}}}]}});
+        let updated = c.put(&vnet, &tagged, &Condition::IfMatch(vnet_now.etag.clone().unwrap()), p).await.unwrap();
         assert_eq!(updated.body["tags"]["team"], "platform");
+        assert_eq!(updated.body["properties"]["subnets"][0]["name"], "nodes", "a full PUT keeps the subnet");
 
         let ws = id(&format!("{base}/Microsoft.OperationalInsights/workspaces/log-aks"));
         let made = c.put(&ws, &json!({"location": "westeurope", "properties": {"sku": {"name": "PerGB2018"}}}), &Condition::None, p).await.unwrap();
@@ -170,7 +175,7 @@ fn every_managed_type_is_created_read_updated_and_deleted() {
             .get_path(&format!("{}/upgradeProfiles/default", cluster.as_str()), ApiFamily::ContainerService)
             .await
             .unwrap();
-        assert_eq!(profile["properties"]["controlPlaneProfile"]["kubernetesVersion"], "1.33");
+        assert!(profile["properties"]["controlPlaneProfile"]["kubernetesVersion"].as_str().unwrap().starts_with("1.33."), "{profile}");
 
         let ra = id(&format!(
             "/subscriptions/{SUB}/resourceGroups/rg-aks/providers/Microsoft.Authorization/roleAssignments/2b4c6e8a-0000-4000-8000-000000000001"
@@ -206,7 +211,7 @@ fn throttling_and_server_errors_are_ridden_out() {
     });
     let statuses: Vec<u64> = log(&emu.url).iter().filter_map(|e| e["status"].as_u64()).collect();
     assert!(statuses.contains(&429), "the burst was throttled: {statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 4 + 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 4, "{statuses:?}");
 }
 
 #[test]
@@ -360,8 +365,11 @@ fn lists_follow_next_links_and_errors_keep_their_codes() {
         let e = c.get(&cluster_id("rg-missing").parent().unwrap().parent().unwrap()).await;
         assert_eq!(e.unwrap(), None);
     });
-    let pages = log(&emu.url).iter().filter(|e| e["method"] == "GET").count();
-    assert_eq!(pages, 3 + 1);
+    let pages = log(&emu.url)
+        .iter()
+        .filter(|e| e["method"] == "GET" && e["path"].as_str().unwrap().ends_with("/resourcegroups"))
+        .count();
+    assert_eq!(pages, 3, "five groups, two a page");
 }
 
 #[test]
