@@ -95,23 +95,21 @@ pub(crate) fn instance<'a>(loaded: &'a Loaded, addr: &str) -> &'a ResourceInstan
         .unwrap_or_else(|| panic!("no {addr} in {all:?}"))
 }
 
-#[test]
-fn scratch_print() {
-    let l = example();
-    for r in &l.evaluated.resources {
-        println!("== {}", r.addr);
-        match desired(r) {
-            Ok(d) => {
-                println!("{}", serde_json::to_string_pretty(&d.body).unwrap());
-                println!("managed {:?}", d.managed);
-                println!("unknown {:?}", d.unknown);
-                println!("force_new {:?}", d.force_new);
-                for c in &d.children {
-                    println!("child {} {}", c.id, serde_json::to_string(&c.body).unwrap());
-                }
-                println!("absent {:?}", d.absent);
-            }
-            Err(e) => println!("ERR {e}"),
-        }
-    }
+/// The example's `desired` of one address.
+pub(crate) fn desired_of(loaded: &Loaded, addr: &str) -> Desired {
+    desired(instance(loaded, addr)).unwrap_or_else(|e| panic!("{addr}: {e}"))
 }
+
+/// The cluster of the example.
+pub(crate) const CLUSTER: &str = "module.aks.azurerm_kubernetes_cluster.this";
+
+/// Ids of the example.
+pub(crate) const RG_ID: &str =
+    "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-hardened-prod";
+
+pub(crate) fn id(rest: &str) -> String {
+    format!("{RG_ID}/providers/{rest}")
+}
+
+mod cluster;
+mod resources;
