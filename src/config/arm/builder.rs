@@ -352,6 +352,13 @@ pub(super) fn not(v: &Value) -> Result<Json, String> {
         .ok_or_else(|| format!("expected a bool, got {}", v.type_name()))
 }
 
+/// A bool as `"Enabled"` / `"Disabled"`.
+pub(super) fn enabled(v: &Value) -> Result<Json, String> {
+    v.coerce_bool()
+        .map(|b| Json::from(if b { "Enabled" } else { "Disabled" }))
+        .ok_or_else(|| format!("expected a bool, got {}", v.type_name()))
+}
+
 /// A bool as the string `"true"` / `"false"` (add-on config values).
 pub(super) fn bool_string(v: &Value) -> Result<Json, String> {
     v.coerce_bool()

@@ -1,16 +1,19 @@
-//! The cluster's maintenance windows → `maintenanceConfigurations` children (§1.6 of
+//! The cluster's maintenance windows ↔ `maintenanceConfigurations` children (§1.6 of
 //! `azurerm-to-arm.md`): `maintenance_window_auto_upgrade` is
 //! `aksManagedAutoUpgradeSchedule`, `maintenance_window_node_os` is
 //! `aksManagedNodeOSUpgradeSchedule`, each `{"properties": {"maintenanceWindow": {...}}}`.
 //!
 //! `frequency` and `interval` (with `day_of_week`, `day_of_month`, `week_index`) pick exactly
 //! one schedule shape, managed as a whole at `/properties/maintenanceWindow/schedule`. Dates are
-//! sent as `YYYY-MM-DD`; `start_date` is Optional+Computed (AKS fills today's date).
+//! sent as `YYYY-MM-DD`; `start_date` is Optional+Computed (AKS fills today's date). Read back,
+//! the shape gives the frequency and dates come back as RFC 3339 midnights
+//! (`2026-01-05T00:00:00Z`), as azurerm shows them.
 
 use serde_json::{Map, Value as Json, json};
 
 use super::builder::{Builder, Slot, int, string};
 use super::normalize::date_part;
+use super::reverse::{Live, NULL, attrs};
 use super::{Desired, MapError, OnDelete};
 use crate::config::eval::ResourceInstance;
 use crate::config::value::Value;
@@ -172,4 +175,59 @@ fn schedule(b: &mut Builder<'_>, w: Window) -> Result<(), MapError> {
     };
     b.set(&ptr, freq_attr, shape);
     Ok(())
+}
+
+/// A maintenance configuration body as a `maintenance_window_*` block value (an object), or
+/// `None` when it has no `maintenanceWindow`.
+pub fn maintenance_window_from_arm(config: &Json) -> Option<Value> {
+    let w = Live(config).at("/properties/maintenanceWindow");
+    w.get("")?;
+    let midnight = |v: Value| match v {
+        Value::String(s) => Value::String(format!("{}T00:00:00Z", date_part(&s))),
+        v => v,
+    };
+    let s = w.at("/schedule");
+    let (freq, interval, shape) = [
+        ("Daily", "/intervalDays", "/daily"),
+        ("Weekly", "/intervalWeeks", "/weekly"),
+        ("AbsoluteMonthly", "/intervalMonths", "/absoluteMonthly"),
+        ("RelativeMonthly", "/intervalMonths", "/relativeMonthly"),
+    ]
+    .into_iter()
+    .find_map(|(f, i, k)| s.get(k).map(|_| (f, s.at(k).num(i), s.at(k))))
+    .unwrap_or(("", Value::Null, Live(&NULL)));
+    let not_allowed = w
+        .get("/notAllowedDates")
+        .and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    let d = Live(d);
+                    Value::Map(attrs([
+                        ("start", midnight(d.str("/start"))),
+                        ("end", midnight(d.str("/end"))),
+                    ]))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Value::Map(attrs([
+        (
+            "frequency",
+            if freq.is_empty() {
+                Value::Null
+            } else {
+                Value::string(freq)
+            },
+        ),
+        ("interval", interval),
+        ("duration", w.num("/durationHours")),
+        ("day_of_week", shape.str("/dayOfWeek")),
+        ("day_of_month", shape.num("/dayOfMonth")),
+        ("week_index", shape.str("/weekIndex")),
+        ("start_time", w.str("/startTime")),
+        ("start_date", midnight(w.str("/startDate"))),
+        ("utc_offset", w.str("/utcOffset")),
+        ("not_allowed", Value::List(not_allowed)),
+    ])))
 }

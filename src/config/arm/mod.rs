@@ -33,9 +33,12 @@ use crate::model::{ApiFamily, ResourceId};
 
 pub use builder::force_new_rule;
 pub use compare::field_matches;
-pub use maintenance::{AUTO_UPGRADE_SCHEDULE, NODE_OS_UPGRADE_SCHEDULE};
+pub use maintenance::{
+    AUTO_UPGRADE_SCHEDULE, NODE_OS_UPGRADE_SCHEDULE, Window, maintenance_window_from_arm,
+};
+pub use pool::CRITICAL_ADDONS_TAINT;
 pub use reverse::from_arm;
-pub use reverse_cluster::{cluster_from_arm, maintenance_window_from_arm};
+pub use reverse_cluster::cluster_from_arm;
 
 /// What deleting a [`Desired`] means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

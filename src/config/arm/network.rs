@@ -12,7 +12,9 @@
 use serde_json::{Map, Value as Json, json};
 
 use super::MapError;
-use super::builder::{Builder, Slot, boolean, id_refs, int, location, string, string_map, strings};
+use super::builder::{
+    Builder, Slot, boolean, enabled, id_refs, int, location, string, string_map, strings,
+};
 use crate::config::value::Value;
 
 /// `location` and `tags` (`{}` when unset, as azurerm sends).
@@ -142,15 +144,7 @@ pub(super) fn subnet(b: &mut Builder<'_>) -> Result<(), MapError> {
     b.map(
         "/properties/privateLinkServiceNetworkPolicies",
         "private_link_service_network_policies_enabled",
-        |v| {
-            boolean(v).map(|b| {
-                json!(if b == json!(true) {
-                    "Enabled"
-                } else {
-                    "Disabled"
-                })
-            })
-        },
+        enabled,
     )?;
     b.map(
         "/properties/defaultOutboundAccess",

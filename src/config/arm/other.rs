@@ -1,4 +1,5 @@
-//! The Log Analytics workspace and the role assignment (§7 and §8 of `azurerm-to-arm.md`).
+//! The Log Analytics workspace and the role assignment (§7 and §8 of `azurerm-to-arm.md`), in
+//! both directions.
 //!
 //! A role assignment's name (the last id segment) is the deterministic UUIDv5 the schema derives
 //! from scope, principal and role, so re-applies are idempotent; `role_definition_name` of a
@@ -6,20 +7,15 @@
 //! lookup (`GET {scope}/providers/Microsoft.Authorization/roleDefinitions?$filter=roleName eq
 //! '...'`): until the planner has done it, `/properties/roleDefinitionId` is unknown.
 
-use serde_json::json;
+use serde_json::{Value as Json, json};
 
 use super::MapError;
-use super::builder::{Builder, Slot, boolean, int, location, not, number, string, string_map};
+use super::builder::{
+    Builder, Slot, boolean, enabled, int, location, not, number, string, string_map,
+};
+use super::reverse::{Attrs, Live, attrs};
 use crate::config::value::Value;
-
-/// `"Enabled"` / `"Disabled"` from a bool.
-fn enabled(v: &Value) -> Result<serde_json::Value, String> {
-    match v.coerce_bool() {
-        Some(true) => Ok(json!("Enabled")),
-        Some(false) => Ok(json!("Disabled")),
-        None => Err(format!("expected a bool, got {}", v.type_name())),
-    }
-}
+use crate::model::ResourceId;
 
 /// azurerm_log_analytics_workspace → `{location, tags, properties: {sku, retentionInDays,
 /// workspaceCapping, features, publicNetworkAccessFor*}}`.
@@ -113,4 +109,91 @@ pub(super) fn role_assignment(b: &mut Builder<'_>) -> Result<(), MapError> {
         string,
     )?;
     Ok(())
+}
+
+/// A live workspace's attributes (besides id, name, group, location and tags).
+pub(super) fn workspace_from_arm(l: Live<'_>) -> Attrs {
+    let p = l.at("/properties");
+    let open = |ptr: &str| {
+        Value::Bool(
+            p.get(ptr)
+                .and_then(Json::as_str)
+                .is_none_or(|s| !s.eq_ignore_ascii_case("Disabled")),
+        )
+    };
+    let daily = p.num("/workspaceCapping/dailyQuotaGb");
+    attrs([
+        ("workspace_id", p.str("/customerId")),
+        ("sku", p.str("/sku/name")),
+        (
+            "reservation_capacity_in_gb_per_day",
+            p.num("/sku/capacityReservationLevel"),
+        ),
+        ("retention_in_days", p.num("/retentionInDays")),
+        (
+            "daily_quota_gb",
+            if daily.is_null() {
+                Value::Number(-1.0)
+            } else {
+                daily
+            },
+        ),
+        (
+            "allow_resource_only_permissions",
+            p.bool_or(
+                "/features/enableLogAccessUsingOnlyResourcePermissions",
+                true,
+            ),
+        ),
+        (
+            "local_authentication_enabled",
+            Value::Bool(
+                !p.get("/features/disableLocalAuth")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(false),
+            ),
+        ),
+        (
+            "internet_ingestion_enabled",
+            open("/publicNetworkAccessForIngestion"),
+        ),
+        (
+            "internet_query_enabled",
+            open("/publicNetworkAccessForQuery"),
+        ),
+    ])
+}
+
+/// A live role assignment's attributes.
+pub(super) fn role_assignment_from_arm(l: Live<'_>, id: &str) -> Attrs {
+    let p = l.at("/properties");
+    let role = p.str("/roleDefinitionId");
+    // The built-in role table is private to the schema module, so the name is not derived
+    // here; the planner compares role_definition_id.
+    let role_name = Value::Null;
+    let scope = match p.str("/scope") {
+        Value::Null => id
+            .parse::<ResourceId>()
+            .ok()
+            .and_then(|r| r.scope())
+            .map_or(Value::Null, |s| Value::string(s.as_str())),
+        s => s,
+    };
+    attrs([
+        ("id", l.str("/id")),
+        ("name", l.str("/name")),
+        ("scope", scope),
+        ("role_definition_id", role),
+        ("role_definition_name", role_name),
+        ("principal_id", p.str("/principalId")),
+        ("principal_type", p.str("/principalType")),
+        ("description", p.str("/description")),
+        ("condition", p.str("/condition")),
+        ("condition_version", p.str("/conditionVersion")),
+        (
+            "delegated_managed_identity_resource_id",
+            p.str("/delegatedManagedIdentityResourceId"),
+        ),
+        ("skip_service_principal_aad_check", Value::Bool(false)),
+    ])
 }

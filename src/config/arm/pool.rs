@@ -1,15 +1,19 @@
 //! Node pools: the cluster's `default_node_pool` (`properties.agentPoolProfiles[0]`, mode
 //! System) and `azurerm_kubernetes_cluster_node_pool` (the agentPools resource, fields under
-//! `properties`), per §1.3 and §2 of `azurerm-to-arm.md`.
+//! `properties`), per §1.3 and §2 of `azurerm-to-arm.md`, in both directions.
 //!
 //! Under autoscaling the pool's `count` drifts, so it is sent on create only (the configured
 //! `node_count`, else `min_count`) and never managed; `minCount`/`maxCount` are managed as absent
-//! when autoscaling is off, so turning it off nulls them.
+//! when autoscaling is off, so turning it off nulls them. On read-back, Regular pools return no
+//! priority (Regular), non-Spot pools no price (-1), an absent mode is User, null flags are
+//! false, and the "0" azurerm sends for the unset one of max_surge / max_unavailable is hidden.
 
-use serde_json::json;
+use serde_json::{Value as Json, json};
 
 use super::MapError;
 use super::builder::{Builder, Slot, boolean, int, number, string, string_map, strings};
+use super::reverse::{Attrs, Live, attrs, block_if, or};
+use crate::config::value::Value;
 
 /// The taint `only_critical_addons_enabled` stands for.
 pub const CRITICAL_ADDONS_TAINT: &str = "CriticalAddonsOnly=true:NoSchedule";
@@ -55,7 +59,7 @@ pub(super) fn pool(b: &mut Builder<'_>, kind: PoolKind) -> Result<(), MapError> 
         match b.slot("default_node_pool.only_critical_addons_enabled") {
             Slot::Known(v) => {
                 let taints = match boolean(v) {
-                    Ok(j) if j == json!(true) => json!([CRITICAL_ADDONS_TAINT]),
+                    Ok(Json::Bool(true)) => json!([CRITICAL_ADDONS_TAINT]),
                     Ok(_) => json!([]),
                     Err(e) => {
                         return Err(b.error("default_node_pool.only_critical_addons_enabled", e));
@@ -218,4 +222,93 @@ fn upgrade_settings(b: &mut Builder<'_>, kind: PoolKind) -> Result<(), MapError>
         int,
     )?;
     Ok(())
+}
+
+/// A pool's values from its flat properties (`agentPoolProfiles[i]`, or `properties` of an
+/// agent pool resource). `default` selects the default_node_pool form.
+pub(super) fn pool_values(a: Live<'_>, default: bool) -> Attrs {
+    let taints = a.strings("/nodeTaints");
+    let hide_zero = |v: Value| match v {
+        Value::String(s) if !default && (s == "0" || s == "0%") => Value::Null,
+        v => v,
+    };
+    let u = a.at("/upgradeSettings");
+    let mut out = attrs([
+        ("vm_size", a.str("/vmSize")),
+        ("node_count", a.num("/count")),
+        (
+            "auto_scaling_enabled",
+            a.bool_or("/enableAutoScaling", false),
+        ),
+        ("min_count", a.num("/minCount")),
+        ("max_count", a.num("/maxCount")),
+        ("zones", Value::set(a.strings("/availabilityZones"))),
+        ("vnet_subnet_id", a.str("/vnetSubnetID")),
+        ("pod_subnet_id", a.str("/podSubnetID")),
+        ("orchestrator_version", a.str("/orchestratorVersion")),
+        ("os_disk_type", or(a.str("/osDiskType"), "Managed")),
+        ("os_disk_size_gb", a.num("/osDiskSizeGB")),
+        ("os_sku", a.str("/osSKU")),
+        ("max_pods", a.num("/maxPods")),
+        ("node_labels", a.string_map("/nodeLabels")),
+        (
+            "host_encryption_enabled",
+            a.bool_or("/enableEncryptionAtHost", false),
+        ),
+        (
+            "node_public_ip_enabled",
+            a.bool_or("/enableNodePublicIP", false),
+        ),
+        ("fips_enabled", a.bool_or("/enableFIPS", false)),
+        ("tags", a.string_map("/tags")),
+        (
+            "upgrade_settings",
+            block_if(u.get("").is_some(), || {
+                attrs([
+                    ("max_surge", hide_zero(u.str("/maxSurge"))),
+                    ("max_unavailable", hide_zero(u.str("/maxUnavailable"))),
+                    ("drain_timeout_in_minutes", u.num("/drainTimeoutInMinutes")),
+                    (
+                        "node_soak_duration_in_minutes",
+                        u.num("/nodeSoakDurationInMinutes"),
+                    ),
+                    (
+                        "undrainable_node_behavior",
+                        u.str("/undrainableNodeBehavior"),
+                    ),
+                ])
+            }),
+        ),
+    ]);
+    if default {
+        let critical = taints.iter().any(|t| {
+            t.as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case(CRITICAL_ADDONS_TAINT))
+        });
+        out.insert("name".into(), a.str("/name"));
+        out.insert("type".into(), or(a.str("/type"), "VirtualMachineScaleSets"));
+        out.insert("only_critical_addons_enabled".into(), Value::Bool(critical));
+    } else {
+        let spot = a
+            .get("/scaleSetPriority")
+            .and_then(Json::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("Spot"));
+        let price = a.num("/spotMaxPrice");
+        out.extend(attrs([
+            ("mode", or(a.str("/mode"), "User")),
+            ("os_type", or(a.str("/osType"), "Linux")),
+            ("node_taints", Value::List(taints)),
+            ("priority", or(a.str("/scaleSetPriority"), "Regular")),
+            ("eviction_policy", a.str("/scaleSetEvictionPolicy")),
+            (
+                "spot_max_price",
+                if spot && !price.is_null() {
+                    price
+                } else {
+                    Value::Number(-1.0)
+                },
+            ),
+        ]));
+    }
+    out
 }

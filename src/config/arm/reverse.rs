@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use super::normalize::{canonical_enum, pointer_ci};
-use super::reverse_cluster::{cluster_from_arm, pool_values};
+use super::other::{role_assignment_from_arm, workspace_from_arm};
+use super::pool::pool_values;
+use super::reverse_cluster::cluster_from_arm;
 use crate::addr::Mode;
 use crate::config::schema::{self, BodySchema};
 use crate::config::value::Value;
@@ -97,6 +99,24 @@ pub(super) fn block(values: Attrs) -> Value {
     Value::List(vec![Value::Map(values)])
 }
 
+/// `v`, or `default` when null.
+pub(super) fn or(v: Value, default: &str) -> Value {
+    if v.is_null() {
+        Value::string(default)
+    } else {
+        v
+    }
+}
+
+/// No block when `cond` is false.
+pub(super) fn block_if(cond: bool, values: impl FnOnce() -> Attrs) -> Value {
+    if cond {
+        block(values())
+    } else {
+        Value::List(Vec::new())
+    }
+}
+
 /// The azurerm attribute values of a live ARM body of `type_name` (`azurerm_subnet`, ...). For
 /// a subnet–NSG association, `live` is the subnet. Clusters are read without maintenance
 /// windows; use [`cluster_from_arm`] to include them. An unknown type gives an empty map.
@@ -150,8 +170,8 @@ pub fn from_arm(type_name: &str, live: &Json) -> BTreeMap<String, Value> {
                     .unwrap_or_default(),
             ),
         )]),
-        "azurerm_log_analytics_workspace" => workspace(l),
-        "azurerm_role_assignment" => return conform(type_name, role_assignment(l, id)),
+        "azurerm_log_analytics_workspace" => workspace_from_arm(l),
+        "azurerm_role_assignment" => return conform(type_name, role_assignment_from_arm(l, id)),
         "azurerm_kubernetes_cluster" => return cluster_from_arm(live, &[], None),
         "azurerm_kubernetes_cluster_node_pool" => {
             let mut p = pool_values(l.at("/properties"), false);
@@ -357,89 +377,4 @@ fn security_rule(r: Live<'_>) -> Value {
             ids("/destinationApplicationSecurityGroups"),
         ),
     ]))
-}
-
-fn workspace(l: Live<'_>) -> Attrs {
-    let p = l.at("/properties");
-    let open = |ptr: &str| {
-        Value::Bool(
-            p.get(ptr)
-                .and_then(Json::as_str)
-                .is_none_or(|s| !s.eq_ignore_ascii_case("Disabled")),
-        )
-    };
-    let daily = p.num("/workspaceCapping/dailyQuotaGb");
-    attrs([
-        ("workspace_id", p.str("/customerId")),
-        ("sku", p.str("/sku/name")),
-        (
-            "reservation_capacity_in_gb_per_day",
-            p.num("/sku/capacityReservationLevel"),
-        ),
-        ("retention_in_days", p.num("/retentionInDays")),
-        (
-            "daily_quota_gb",
-            if daily.is_null() {
-                Value::Number(-1.0)
-            } else {
-                daily
-            },
-        ),
-        (
-            "allow_resource_only_permissions",
-            p.bool_or(
-                "/features/enableLogAccessUsingOnlyResourcePermissions",
-                true,
-            ),
-        ),
-        (
-            "local_authentication_enabled",
-            Value::Bool(
-                !p.get("/features/disableLocalAuth")
-                    .and_then(Json::as_bool)
-                    .unwrap_or(false),
-            ),
-        ),
-        (
-            "internet_ingestion_enabled",
-            open("/publicNetworkAccessForIngestion"),
-        ),
-        (
-            "internet_query_enabled",
-            open("/publicNetworkAccessForQuery"),
-        ),
-    ])
-}
-
-fn role_assignment(l: Live<'_>, id: &str) -> Attrs {
-    let p = l.at("/properties");
-    let role = p.str("/roleDefinitionId");
-    // The built-in role table is private to the schema module, so the name is not derived
-    // here; the planner compares role_definition_id.
-    let role_name = Value::Null;
-    let scope = match p.str("/scope") {
-        Value::Null => id
-            .parse::<ResourceId>()
-            .ok()
-            .and_then(|r| r.scope())
-            .map_or(Value::Null, |s| Value::string(s.as_str())),
-        s => s,
-    };
-    attrs([
-        ("id", l.str("/id")),
-        ("name", l.str("/name")),
-        ("scope", scope),
-        ("role_definition_id", role),
-        ("role_definition_name", role_name),
-        ("principal_id", p.str("/principalId")),
-        ("principal_type", p.str("/principalType")),
-        ("description", p.str("/description")),
-        ("condition", p.str("/condition")),
-        ("condition_version", p.str("/conditionVersion")),
-        (
-            "delegated_managed_identity_resource_id",
-            p.str("/delegatedManagedIdentityResourceId"),
-        ),
-        ("skip_service_principal_aad_check", Value::Bool(false)),
-    ])
 }

@@ -1,24 +1,24 @@
-//! Reading a live managed cluster, its agent pools and its maintenance configurations back into
-//! azurerm attribute values (the cluster half of [`super::from_arm`]).
+//! Reading a live managed cluster back into azurerm attribute values (the cluster half of
+//! [`super::from_arm`]); its pools are read by [`super::pool`], its maintenance windows by
+//! [`super::maintenance`].
 //!
 //! Read-back rules applied here: `upgradeChannel` "none" is an unset channel; null
 //! `enablePrivateCluster` / `disableRunCommand` / `disableLocalAccounts` are false; an absent
 //! `enableRBAC` is true; a missing SKU tier is Free; add-on and config keys are matched ignoring
 //! case and add-ons count as configured only when enabled; Defender counts only when
 //! `securityMonitoring.enabled` is true; `networkPolicy` "none" is unset; an absent data plane is
-//! azure; `privateDNSZone` "system"/"none" become System/None; Regular pools do not return a
-//! priority; "0" surge values are hidden; a maintenance window's schedule shape gives its
-//! frequency, and dates come back as RFC 3339 midnights (`2026-01-05T00:00:00Z`), as azurerm
-//! shows them.
+//! azure; `privateDNSZone` "system"/"none" become System/None; the default pool is the one
+//! named by the caller, else the first System pool.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use super::maintenance::{AUTO_UPGRADE_SCHEDULE, NODE_OS_UPGRADE_SCHEDULE};
-use super::normalize::date_part;
-use super::pool::CRITICAL_ADDONS_TAINT;
-use super::reverse::{Attrs, Live, NULL, attrs, block, conform};
+use super::maintenance::{
+    AUTO_UPGRADE_SCHEDULE, NODE_OS_UPGRADE_SCHEDULE, maintenance_window_from_arm,
+};
+use super::pool::pool_values;
+use super::reverse::{Live, attrs, block_if, conform, or};
 use crate::config::value::Value;
 use crate::model::ResourceId;
 
@@ -196,24 +196,6 @@ pub fn cluster_from_arm(
         out.insert(w.block.to_string(), v);
     }
     conform("azurerm_kubernetes_cluster", out)
-}
-
-/// `v`, or `default` when null.
-fn or(v: Value, default: &str) -> Value {
-    if v.is_null() {
-        Value::string(default)
-    } else {
-        v
-    }
-}
-
-/// No block when `cond` is false.
-fn block_if(cond: bool, values: impl FnOnce() -> Attrs) -> Value {
-    if cond {
-        block(values())
-    } else {
-        Value::List(Vec::new())
-    }
 }
 
 fn identity(l: Live<'_>) -> Value {
@@ -437,148 +419,4 @@ fn default_node_pool(p: Live<'_>, name: Option<&str>) -> Value {
         Some(pool) => Value::List(vec![Value::Map(pool_values(Live(pool), true))]),
         None => Value::List(Vec::new()),
     }
-}
-
-/// A pool's values from its flat properties (`agentPoolProfiles[i]`, or `properties` of an
-/// agent pool resource). `default` selects the default_node_pool form.
-pub(super) fn pool_values(a: Live<'_>, default: bool) -> Attrs {
-    let taints = a.strings("/nodeTaints");
-    let hide_zero = |v: Value| match v {
-        Value::String(s) if !default && (s == "0" || s == "0%") => Value::Null,
-        v => v,
-    };
-    let u = a.at("/upgradeSettings");
-    let mut out = attrs([
-        ("vm_size", a.str("/vmSize")),
-        ("node_count", a.num("/count")),
-        (
-            "auto_scaling_enabled",
-            a.bool_or("/enableAutoScaling", false),
-        ),
-        ("min_count", a.num("/minCount")),
-        ("max_count", a.num("/maxCount")),
-        ("zones", Value::set(a.strings("/availabilityZones"))),
-        ("vnet_subnet_id", a.str("/vnetSubnetID")),
-        ("pod_subnet_id", a.str("/podSubnetID")),
-        ("orchestrator_version", a.str("/orchestratorVersion")),
-        ("os_disk_type", or(a.str("/osDiskType"), "Managed")),
-        ("os_disk_size_gb", a.num("/osDiskSizeGB")),
-        ("os_sku", a.str("/osSKU")),
-        ("max_pods", a.num("/maxPods")),
-        ("node_labels", a.string_map("/nodeLabels")),
-        (
-            "host_encryption_enabled",
-            a.bool_or("/enableEncryptionAtHost", false),
-        ),
-        (
-            "node_public_ip_enabled",
-            a.bool_or("/enableNodePublicIP", false),
-        ),
-        ("fips_enabled", a.bool_or("/enableFIPS", false)),
-        ("tags", a.string_map("/tags")),
-        (
-            "upgrade_settings",
-            block_if(u.get("").is_some(), || {
-                attrs([
-                    ("max_surge", hide_zero(u.str("/maxSurge"))),
-                    ("max_unavailable", hide_zero(u.str("/maxUnavailable"))),
-                    ("drain_timeout_in_minutes", u.num("/drainTimeoutInMinutes")),
-                    (
-                        "node_soak_duration_in_minutes",
-                        u.num("/nodeSoakDurationInMinutes"),
-                    ),
-                    (
-                        "undrainable_node_behavior",
-                        u.str("/undrainableNodeBehavior"),
-                    ),
-                ])
-            }),
-        ),
-    ]);
-    if default {
-        let critical = taints.iter().any(|t| {
-            t.as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case(CRITICAL_ADDONS_TAINT))
-        });
-        out.insert("name".into(), a.str("/name"));
-        out.insert("type".into(), or(a.str("/type"), "VirtualMachineScaleSets"));
-        out.insert("only_critical_addons_enabled".into(), Value::Bool(critical));
-    } else {
-        let spot = a
-            .get("/scaleSetPriority")
-            .and_then(Json::as_str)
-            .is_some_and(|s| s.eq_ignore_ascii_case("Spot"));
-        let price = a.num("/spotMaxPrice");
-        out.extend(attrs([
-            ("mode", or(a.str("/mode"), "User")),
-            ("os_type", or(a.str("/osType"), "Linux")),
-            ("node_taints", Value::List(taints)),
-            ("priority", or(a.str("/scaleSetPriority"), "Regular")),
-            ("eviction_policy", a.str("/scaleSetEvictionPolicy")),
-            (
-                "spot_max_price",
-                if spot && !price.is_null() {
-                    price
-                } else {
-                    Value::Number(-1.0)
-                },
-            ),
-        ]));
-    }
-    out
-}
-
-/// A maintenance configuration body as a `maintenance_window_*` block value (an object), or
-/// `None` when it has no `maintenanceWindow`.
-pub fn maintenance_window_from_arm(config: &Json) -> Option<Value> {
-    let w = Live(config).at("/properties/maintenanceWindow");
-    w.get("")?;
-    let midnight = |v: Value| match v {
-        Value::String(s) => Value::String(format!("{}T00:00:00Z", date_part(&s))),
-        v => v,
-    };
-    let s = w.at("/schedule");
-    let (freq, interval, shape) = [
-        ("Daily", "/intervalDays", "/daily"),
-        ("Weekly", "/intervalWeeks", "/weekly"),
-        ("AbsoluteMonthly", "/intervalMonths", "/absoluteMonthly"),
-        ("RelativeMonthly", "/intervalMonths", "/relativeMonthly"),
-    ]
-    .into_iter()
-    .find_map(|(f, i, k)| s.get(k).map(|_| (f, s.at(k).num(i), s.at(k))))
-    .unwrap_or(("", Value::Null, Live(&NULL)));
-    let not_allowed = w
-        .get("/notAllowedDates")
-        .and_then(Json::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|d| {
-                    let d = Live(d);
-                    Value::Map(attrs([
-                        ("start", midnight(d.str("/start"))),
-                        ("end", midnight(d.str("/end"))),
-                    ]))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Some(Value::Map(attrs([
-        (
-            "frequency",
-            if freq.is_empty() {
-                Value::Null
-            } else {
-                Value::string(freq)
-            },
-        ),
-        ("interval", interval),
-        ("duration", w.num("/durationHours")),
-        ("day_of_week", shape.str("/dayOfWeek")),
-        ("day_of_month", shape.num("/dayOfMonth")),
-        ("week_index", shape.str("/weekIndex")),
-        ("start_time", w.str("/startTime")),
-        ("start_date", midnight(w.str("/startDate"))),
-        ("utc_offset", w.str("/utcOffset")),
-        ("not_allowed", Value::List(not_allowed)),
-    ])))
 }
