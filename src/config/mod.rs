@@ -1,6 +1,7 @@
 //! The configuration language: loading `*.tf` files, evaluating them, and checking them against
 //! the resource schemas.
 
+pub mod arm;
 pub mod blocks;
 pub mod decl;
 pub mod decode;
