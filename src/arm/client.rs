@@ -168,7 +168,15 @@ impl ArmClient {
             Err(e) => {
                 // Messages of transport errors name the URL, never headers; credentials errors
                 // are reported apart.
-                let message = e.to_string();
+                let mut message = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(cause) = source {
+                    let text = cause.to_string();
+                    if !message.contains(&text) {
+                        message = format!("{message}: {text}");
+                    }
+                    source = cause.source();
+                }
                 Err(match e.kind() {
                     ErrorKind::Connection => Failed::NotSent(message),
                     ErrorKind::Credential => Failed::Credential(message),

@@ -39,10 +39,20 @@ impl TrafficRecorder {
             return;
         };
         let n = self.seq.fetch_add(1, Ordering::Relaxed);
-        let last = req.url.path_segments().and_then(|mut s| s.next_back()).unwrap_or("root");
+        let last = req
+            .url
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .unwrap_or("root");
         let name: String = format!("{n:05}-{}-{last}", req.method)
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let path = self.dir.join(format!("{name}.json"));
         let tmp = self.dir.join(format!(".{name}.tmp"));
@@ -57,7 +67,10 @@ impl TrafficRecorder {
 pub fn exchange(req: &ArmRequest, resp: &ArmResponse) -> Option<Value> {
     let path = req.url.path();
     let lower = path.to_ascii_lowercase();
-    if lower.contains("/operations/") || lower.contains("/operationresults/") || lower.contains("/operationstatuses/") {
+    if lower.contains("/operations/")
+        || lower.contains("/operationresults/")
+        || lower.contains("/operationstatuses/")
+    {
         return None;
     }
     let query = req.url.query().unwrap_or("");
@@ -73,12 +86,16 @@ pub fn exchange(req: &ArmRequest, resp: &ArmResponse) -> Option<Value> {
         "url": format!("https://management.azure.com{path}?{query}"),
         "headers": headers(&mut req.headers.iter().map(|(k, v)| (k, v))),
     });
-    if let Some(body) = req.body.as_deref().and_then(|b| serde_json::from_slice::<Value>(b).ok()) {
+    if let Some(body) = req
+        .body
+        .as_deref()
+        .and_then(|b| serde_json::from_slice::<Value>(b).ok())
+    {
         request["body"] = body;
     }
     let mut response = json!({
         "statusCode": resp.status.to_string(),
-        "headers": headers(&mut resp.headers.iter().map(|(k, v)| (k, v))),
+        "headers": headers(&mut resp.headers.iter()),
     });
     if let Some(body) = resp.json() {
         response["body"] = body;
@@ -102,7 +119,8 @@ mod tests {
             &Condition::IfMatch("\"e1\"".into()),
         )
         .unwrap();
-        r.headers.push(("Authorization".into(), "Bearer secret".into()));
+        r.headers
+            .push(("Authorization".into(), "Bearer secret".into()));
         r
     }
 

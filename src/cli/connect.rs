@@ -70,7 +70,11 @@ fn api_versions(block: &BTreeMap<String, Value>) -> BTreeMap<String, String> {
 ///
 /// Incomplete or contradictory credential settings, a bad endpoint or api-version, or a traffic
 /// directory that cannot be created. Messages never hold a secret.
-pub fn connect(block: &BTreeMap<String, Value>, env: Env) -> anyhow::Result<Connection> {
+pub fn connect(
+    block: &BTreeMap<String, Value>,
+    env: Env,
+    options: ClientOptions,
+) -> anyhow::Result<Connection> {
     let settings = provider_settings(block);
     let endpoint = Endpoint::from_env(env, settings.environment.as_deref())?;
     let choice = auth::choose(env, &settings)?;
@@ -81,7 +85,7 @@ pub fn connect(block: &BTreeMap<String, Value>, env: Env) -> anyhow::Result<Conn
         endpoint.scope.clone(),
         credential,
         api,
-        ClientOptions::default(),
+        options,
     );
     if let Some(dir) = env(TRAFFIC_DIR_VAR).filter(|d| !d.trim().is_empty()) {
         let recorder = TrafficRecorder::new(Path::new(&dir))
@@ -101,7 +105,12 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_string())
+        }
     }
 
     #[test]
@@ -129,7 +138,7 @@ mod tests {
             "api_versions".into(),
             Value::Map([("resources".to_string(), Value::String("2024-11-01".into()))].into()),
         );
-        let c = connect(&block, &env).unwrap();
+        let c = connect(&block, &env, ClientOptions::default()).unwrap();
         assert_eq!(c.credential, CredentialKind::AccessToken);
         assert_eq!(c.subscription.as_deref(), Some("sub-env"));
         assert_eq!(c.endpoint.base.as_str(), "http://127.0.0.1:1/");
@@ -137,8 +146,13 @@ mod tests {
 
     #[test]
     fn plain_http_elsewhere_is_refused() {
-        let env = env_of(&[("ARM_ACCESS_TOKEN", "tok"), ("ARM_ENDPOINT", "http://example.com")]);
-        let e = connect(&BTreeMap::new(), &env).unwrap_err().to_string();
+        let env = env_of(&[
+            ("ARM_ACCESS_TOKEN", "tok"),
+            ("ARM_ENDPOINT", "http://example.com"),
+        ]);
+        let e = connect(&BTreeMap::new(), &env, ClientOptions::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("http"), "{e}");
         assert!(!e.contains("tok\""), "{e}");
     }

@@ -7,9 +7,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aksform::arm::auth::StaticToken;
-use aksform::arm::{ArmClient, ArmError, ClientOptions, Condition, NoProgress, Progress, ProgressSink};
 use aksform::arm::retry::RetryPolicy;
 use aksform::arm::traffic::TrafficRecorder;
+use aksform::arm::{
+    ArmClient, ArmError, ClientOptions, Condition, NoProgress, Progress, ProgressSink,
+};
 use aksform::model::{ApiFamily, ApiVersions, ResourceId};
 use serde_json::{Value, json};
 
@@ -93,7 +95,10 @@ struct Recorder(Mutex<Vec<String>>);
 
 impl ProgressSink for Recorder {
     fn report(&self, p: &Progress) {
-        self.0.lock().unwrap().push(format!("{}: {}", p.resource.name(), p.state));
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{}: {}", p.resource.name(), p.state));
     }
 }
 
@@ -201,17 +206,35 @@ fn every_managed_type_is_created_read_updated_and_deleted() {
 fn throttling_and_server_errors_are_ridden_out() {
     let emu = EmulatorProcess::start(&["--speed", "50", "--seed", "7"]);
     let c = client(&emu.url);
-    arm(&emu.url, "PUT", &format!("/subscriptions/{SUB}/resourcegroups/rg?api-version=2025-04-01"), Some(&json!({"location": "westeurope"})));
-    set_faults(&emu.url, &json!({"throttle_rate": 0.5, "throttle_retry_after_s": 1, "server_error_rate": 0.2, "seed": 7}));
+    arm(
+        &emu.url,
+        "PUT",
+        &format!("/subscriptions/{SUB}/resourcegroups/rg?api-version=2025-04-01"),
+        Some(&json!({"location": "westeurope"})),
+    );
+    set_faults(
+        &emu.url,
+        &json!({"throttle_rate": 0.5, "throttle_retry_after_s": 1, "server_error_rate": 0.2, "seed": 7}),
+    );
     rt().block_on(async {
         for _ in 0..4 {
             let live = c.get(&rg("rg")).await.unwrap().unwrap();
             assert_eq!(live.body["name"], "rg");
         }
     });
-    let statuses: Vec<u64> = log(&emu.url).iter().filter_map(|e| e["status"].as_u64()).collect();
-    assert!(statuses.contains(&429), "the burst was throttled: {statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 4, "{statuses:?}");
+    let statuses: Vec<u64> = log(&emu.url)
+        .iter()
+        .filter_map(|e| e["status"].as_u64())
+        .collect();
+    assert!(
+        statuses.contains(&429),
+        "the burst was throttled: {statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        4,
+        "{statuses:?}"
+    );
 }
 
 #[test]
@@ -244,26 +267,52 @@ fn retries_stop_at_the_configured_limit() {
 
 #[test]
 fn a_write_while_the_cluster_is_busy_waits_for_the_running_operation() {
-    let emu = EmulatorProcess::start(&["--duration", "cluster-create=2500", "--duration", "pool=200"]);
+    let emu = EmulatorProcess::start(&[
+        "--duration",
+        "cluster-create=2500",
+        "--duration",
+        "pool=200",
+    ]);
     let url = &emu.url;
-    arm(url, "PUT", &format!("/subscriptions/{SUB}/resourcegroups/rg?api-version=2025-04-01"), Some(&json!({"location": "westeurope"})));
+    arm(
+        url,
+        "PUT",
+        &format!("/subscriptions/{SUB}/resourcegroups/rg?api-version=2025-04-01"),
+        Some(&json!({"location": "westeurope"})),
+    );
     let cluster = cluster_id("rg");
-    let started = arm(url, "PUT", &format!("{}?api-version=2026-08-01", cluster.as_str()), Some(&cluster_body()));
+    let started = arm(
+        url,
+        "PUT",
+        &format!("{}?api-version=2026-08-01", cluster.as_str()),
+        Some(&cluster_body()),
+    );
     assert_eq!(started.status, 201, "{started:?}");
     let c = client(url);
     let progress = Recorder::default();
     let pool = cluster.child("agentPools", "user1");
-    let made = rt().block_on(c.put(&pool, &pool_body(2), &Condition::None, &progress)).unwrap();
+    let made = rt()
+        .block_on(c.put(&pool, &pool_body(2), &Condition::None, &progress))
+        .unwrap();
     assert_eq!(made.body["properties"]["provisioningState"], "Succeeded");
     let pool_puts: Vec<u64> = log(url)
         .iter()
-        .filter(|e| e["method"] == "PUT" && e["path"].as_str().unwrap().ends_with("/agentPools/user1"))
+        .filter(|e| {
+            e["method"] == "PUT" && e["path"].as_str().unwrap().ends_with("/agentPools/user1")
+        })
         .filter_map(|e| e["status"].as_u64())
         .collect();
-    assert_eq!(pool_puts.first(), Some(&409), "the first attempt met the running create: {pool_puts:?}");
+    assert_eq!(
+        pool_puts.first(),
+        Some(&409),
+        "the first attempt met the running create: {pool_puts:?}"
+    );
     assert_eq!(pool_puts.last(), Some(&201), "{pool_puts:?}");
     let seen = progress.0.lock().unwrap().join("\n");
-    assert!(seen.contains("user1: waiting: ") && seen.contains("is Creating"), "{seen}");
+    assert!(
+        seen.contains("user1: waiting: ") && seen.contains("is Creating"),
+        "{seen}"
+    );
 }
 
 #[test]
@@ -301,18 +350,35 @@ fn a_failed_operation_returns_the_services_message() {
     let emu = EmulatorProcess::start(&["--speed", "50"]);
     let c = client(&emu.url);
     rt().block_on(async {
-        c.put(&rg("rg"), &json!({"location": "westeurope"}), &Condition::None, &NoProgress).await.unwrap();
+        c.put(
+            &rg("rg"),
+            &json!({"location": "westeurope"}),
+            &Condition::None,
+            &NoProgress,
+        )
+        .await
+        .unwrap();
     });
     set_faults(&emu.url, &json!({"fail_operation_rate": 1.0}));
-    let vnet = id(&format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet"));
+    let vnet = id(&format!(
+        "/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet"
+    ));
     let body = json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}});
-    let e = rt().block_on(c.put(&vnet, &body, &Condition::None, &NoProgress)).unwrap_err();
+    let e = rt()
+        .block_on(c.put(&vnet, &body, &Condition::None, &NoProgress))
+        .unwrap_err();
     let ArmError::OperationFailed { status, error, .. } = &e else {
         panic!("{e:?}");
     };
     assert_eq!(status, "Failed");
     assert_eq!(error.code, "InternalOperationError");
-    assert!(error.message.contains("injected by the emulator's fault settings"), "{}", error.message);
+    assert!(
+        error
+            .message
+            .contains("injected by the emulator's fault settings"),
+        "{}",
+        error.message
+    );
     assert!(e.to_string().contains("ended Failed"), "{e}");
 }
 
@@ -332,13 +398,20 @@ fn dropped_connections_while_polling_are_survived() {
     }
     let emu = EmulatorProcess::start(&["--duration", "cluster-create=1500"]);
     let url = &emu.url;
-    arm(url, "PUT", &format!("/subscriptions/{SUB}/resourcegroups/rg?api-version=2025-04-01"), Some(&json!({"location": "westeurope"})));
+    arm(
+        url,
+        "PUT",
+        &format!("/subscriptions/{SUB}/resourcegroups/rg?api-version=2025-04-01"),
+        Some(&json!({"location": "westeurope"})),
+    );
     let c = client(url);
     let sink = DropWhilePolling {
         url: url.clone(),
         polls: AtomicUsize::new(0),
     };
-    let made = rt().block_on(c.put(&cluster_id("rg"), &cluster_body(), &Condition::None, &sink)).unwrap();
+    let made = rt()
+        .block_on(c.put(&cluster_id("rg"), &cluster_body(), &Condition::None, &sink))
+        .unwrap();
     assert_eq!(made.body["properties"]["provisioningState"], "Succeeded");
     let dropped = log(url)
         .iter()
@@ -353,21 +426,45 @@ fn lists_follow_next_links_and_errors_keep_their_codes() {
     let c = client(&emu.url);
     rt().block_on(async {
         for n in 0..5 {
-            c.put(&rg(&format!("rg-{n}")), &json!({"location": "westeurope"}), &Condition::None, &NoProgress).await.unwrap();
+            c.put(
+                &rg(&format!("rg-{n}")),
+                &json!({"location": "westeurope"}),
+                &Condition::None,
+                &NoProgress,
+            )
+            .await
+            .unwrap();
         }
-        let all = c.list(&format!("/subscriptions/{SUB}/resourcegroups"), ApiFamily::Resources).await.unwrap();
+        let all = c
+            .list(
+                &format!("/subscriptions/{SUB}/resourcegroups"),
+                ApiFamily::Resources,
+            )
+            .await
+            .unwrap();
         assert_eq!(all.len(), 5, "three pages joined");
         let mut body = cluster_body();
         body["properties"]["kubernetesVersion"] = json!("1.20");
-        let e = c.put(&cluster_id("rg-0"), &body, &Condition::None, &NoProgress).await.unwrap_err();
+        let e = c
+            .put(&cluster_id("rg-0"), &body, &Condition::None, &NoProgress)
+            .await
+            .unwrap_err();
         let error = e.service().expect("a service error");
-        assert_eq!((error.status, error.code.as_str()), (400, "K8sVersionNotSupported"), "the raw AKS shape is read");
-        let e = c.get(&cluster_id("rg-missing").parent().unwrap().parent().unwrap()).await;
+        assert_eq!(
+            (error.status, error.code.as_str()),
+            (400, "K8sVersionNotSupported"),
+            "the raw AKS shape is read"
+        );
+        let e = c
+            .get(&cluster_id("rg-missing").parent().unwrap().parent().unwrap())
+            .await;
         assert_eq!(e.unwrap(), None);
     });
     let pages = log(&emu.url)
         .iter()
-        .filter(|e| e["method"] == "GET" && e["path"].as_str().unwrap().ends_with("/resourcegroups"))
+        .filter(|e| {
+            e["method"] == "GET" && e["path"].as_str().unwrap().ends_with("/resourcegroups")
+        })
         .count();
     assert_eq!(pages, 3, "five groups, two a page");
 }
@@ -377,7 +474,14 @@ fn every_request_names_aksform_and_shares_one_correlation_id() {
     let emu = EmulatorProcess::start(&["--speed", "50"]);
     let c = client(&emu.url);
     rt().block_on(async {
-        c.put(&rg("rg"), &json!({"location": "westeurope"}), &Condition::None, &NoProgress).await.unwrap();
+        c.put(
+            &rg("rg"),
+            &json!({"location": "westeurope"}),
+            &Condition::None,
+            &NoProgress,
+        )
+        .await
+        .unwrap();
         c.get(&rg("rg")).await.unwrap();
     });
     let entries = log(&emu.url);
@@ -386,10 +490,23 @@ fn every_request_names_aksform_and_shares_one_correlation_id() {
     let mut client_ids = std::collections::HashSet::new();
     for e in &entries {
         let agent = header(e, "user-agent").unwrap();
-        assert!(agent.starts_with(&format!("aksform/{}", env!("CARGO_PKG_VERSION"))), "{agent}");
-        assert_eq!(header(e, "x-ms-correlation-request-id").as_deref(), Some(c.correlation_id()));
+        assert!(
+            agent.starts_with(&format!("aksform/{}", env!("CARGO_PKG_VERSION"))),
+            "{agent}"
+        );
+        assert_eq!(
+            header(e, "x-ms-correlation-request-id").as_deref(),
+            Some(c.correlation_id())
+        );
         client_ids.insert(header(e, "x-ms-client-request-id").unwrap());
-        assert_eq!(header(e, "authorization").as_deref(), Some("Bearer [REDACTED]"));
+        assert_eq!(
+            header(e, "authorization").as_deref(),
+            Some("Bearer [REDACTED]")
+        );
     }
-    assert_eq!(client_ids.len(), entries.len(), "one client request id per request");
+    assert_eq!(
+        client_ids.len(),
+        entries.len(),
+        "one client request id per request"
+    );
 }

@@ -1,9 +1,11 @@
 //! Integration tests: the real `aksform` binary against files on disk.
 
-mod common;
 mod arm_client;
+mod auth;
+mod common;
 mod conformance;
 mod emulator;
 mod fixtures;
 mod fmt;
+mod layers;
 mod validate;

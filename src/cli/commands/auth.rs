@@ -6,7 +6,12 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+use std::time::Duration;
+
+use crate::arm::ClientOptions;
 use crate::arm::auth::process_env;
+use crate::arm::endpoint::Cloud;
+use crate::arm::retry::RetryPolicy;
 use crate::cli::args::AuthArgs;
 use crate::cli::connect::connect;
 use crate::cli::exit::ExitStatus;
@@ -50,11 +55,23 @@ pub fn run(args: &AuthArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Ok(b) => b,
         Err(rendered) => {
             eprint!("{rendered}");
-            eprintln!("error: fix the configuration in {} first", args.dir.display());
+            eprintln!(
+                "error: fix the configuration in {} first",
+                args.dir.display()
+            );
             return Ok(ExitStatus::Failure);
         }
     };
-    let conn = match connect(&block, &process_env) {
+    // A quick check: a few attempts, not the patient retrying of plan and apply.
+    let options = ClientOptions {
+        retry: RetryPolicy {
+            max_attempts: 3,
+            max_elapsed: Duration::from_secs(30),
+            ..RetryPolicy::default()
+        },
+        ..ClientOptions::default()
+    };
+    let conn = match connect(&block, &process_env, options) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -62,7 +79,14 @@ pub fn run(args: &AuthArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         }
     };
     let mut out = std::io::stdout().lock();
-    writeln!(out, "endpoint      {} ({})", conn.endpoint.base, conn.endpoint.name)?;
+    match conn.endpoint.cloud {
+        Cloud::Custom => writeln!(out, "endpoint      {}", conn.endpoint.base)?,
+        _ => writeln!(
+            out,
+            "endpoint      {} ({})",
+            conn.endpoint.base, conn.endpoint.name
+        )?,
+    }
     writeln!(out, "credential    {}", conn.credential)?;
     let Some(sub) = &conn.subscription else {
         writeln!(out, "subscription  none")?;
@@ -74,6 +98,13 @@ pub fn run(args: &AuthArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     };
     writeln!(out, "subscription  {sub}")?;
     out.flush()?;
+    if uuid::Uuid::parse_str(sub).is_err() {
+        drop(out);
+        eprintln!(
+            "error: subscription {sub:?} is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000)"
+        );
+        return Ok(ExitStatus::Failure);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
