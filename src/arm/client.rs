@@ -343,13 +343,7 @@ impl ArmClient {
         progress: &dyn ProgressSink,
     ) -> Result<Live, ArmError> {
         let req = request::put(&self.base, id, self.api_version(id)?, body, condition)?;
-        self.write(id, &req, progress).await?;
-        self.get(id)
-            .await?
-            .ok_or_else(|| ArmError::InvalidResponse {
-                resource: id.to_string(),
-                message: "the resource is gone right after it was written".into(),
-            })
+        self.write_then_read(id, &req, progress).await
     }
 
     /// Updates part of a resource (tags) and waits for the operation.
@@ -365,13 +359,7 @@ impl ArmClient {
         progress: &dyn ProgressSink,
     ) -> Result<Live, ArmError> {
         let req = request::patch(&self.base, id, self.api_version(id)?, body, condition)?;
-        self.write(id, &req, progress).await?;
-        self.get(id)
-            .await?
-            .ok_or_else(|| ArmError::InvalidResponse {
-                resource: id.to_string(),
-                message: "the resource is gone right after it was updated".into(),
-            })
+        self.write_then_read(id, &req, progress).await
     }
 
     /// Deletes a resource and waits until it is gone. Deleting what does not exist succeeds.
@@ -390,6 +378,22 @@ impl ArmClient {
             Err(e) if e.is_not_found() => Ok(()),
             other => other.map(|_| ()),
         }
+    }
+
+    /// Sends a write, waits for it, and reads the resource as it is afterwards.
+    async fn write_then_read(
+        &self,
+        id: &ResourceId,
+        req: &ArmRequest,
+        progress: &dyn ProgressSink,
+    ) -> Result<Live, ArmError> {
+        self.write(id, req, progress).await?;
+        self.get(id)
+            .await?
+            .ok_or_else(|| ArmError::InvalidResponse {
+                resource: id.to_string(),
+                message: format!("the resource is gone right after the {}", req.method),
+            })
     }
 
     /// Sends a write, waiting out conflicting operations, then follows its long-running operation.

@@ -217,11 +217,7 @@ mod tests {
     use super::*;
 
     fn resp(status: u16, body: &str) -> ArmResponse {
-        ArmResponse {
-            status,
-            headers: [("x-ms-request-id".to_string(), "req-1".to_string())].into(),
-            body: body.as_bytes().to_vec(),
-        }
+        ArmResponse::new(status, &[("x-ms-request-id", "req-1")], body)
     }
 
     #[test]

@@ -124,14 +124,7 @@ mod tests {
     use serde_json::json;
 
     fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> ArmResponse {
-        ArmResponse {
-            status,
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_string()))
-                .collect(),
-            body: body.as_bytes().to_vec(),
-        }
+        ArmResponse::new(status, headers, body)
     }
 
     #[test]

@@ -18,6 +18,18 @@ pub struct ArmResponse {
 }
 
 impl ArmResponse {
+    /// A response built from parts (for tests and for answers assembled by hand).
+    pub fn new(status: u16, headers: &[(&str, &str)], body: &str) -> Self {
+        ArmResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
     /// A header (case-insensitive name).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -84,14 +96,7 @@ mod tests {
     use super::*;
 
     fn with(headers: &[(&str, &str)], body: &str) -> ArmResponse {
-        ArmResponse {
-            status: 200,
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_string()))
-                .collect(),
-            body: body.as_bytes().to_vec(),
-        }
+        ArmResponse::new(200, headers, body)
     }
 
     #[test]

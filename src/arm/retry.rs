@@ -116,14 +116,7 @@ mod tests {
     use super::*;
 
     fn resp(status: u16, headers: &[(&str, &str)]) -> ArmResponse {
-        ArmResponse {
-            status,
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_string()))
-                .collect(),
-            body: Vec::new(),
-        }
+        ArmResponse::new(status, headers, "")
     }
 
     fn p() -> RetryPolicy {

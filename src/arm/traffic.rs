@@ -126,11 +126,11 @@ mod tests {
 
     #[test]
     fn exchanges_take_oavs_shape_without_credentials() {
-        let resp = ArmResponse {
-            status: 201,
-            headers: [("content-type".to_string(), "application/json".to_string())].into(),
-            body: br#"{"name":"rg"}"#.to_vec(),
-        };
+        let resp = ArmResponse::new(
+            201,
+            &[("content-type", "application/json")],
+            r#"{"name":"rg"}"#,
+        );
         let x = exchange(&req(), &resp).unwrap();
         assert_eq!(
             x["liveRequest"]["url"],
@@ -149,11 +149,7 @@ mod tests {
         r.url = "http://127.0.0.1:9/subscriptions/s/providers/Microsoft.Network/locations/westeurope/operations/1?api-version=2026-03-01"
             .parse()
             .unwrap();
-        let resp = ArmResponse {
-            status: 200,
-            headers: Default::default(),
-            body: Vec::new(),
-        };
+        let resp = ArmResponse::new(200, &[], "");
         assert_eq!(exchange(&r, &resp), None);
     }
 
@@ -161,11 +157,7 @@ mod tests {
     fn files_are_written_whole() {
         let dir = tempfile::tempdir().unwrap();
         let rec = TrafficRecorder::new(&dir.path().join("t")).unwrap();
-        let resp = ArmResponse {
-            status: 200,
-            headers: Default::default(),
-            body: b"{}".to_vec(),
-        };
+        let resp = ArmResponse::new(200, &[], "{}");
         rec.record(&req(), &resp);
         rec.record(&req(), &resp);
         let mut names: Vec<String> = std::fs::read_dir(dir.path().join("t"))

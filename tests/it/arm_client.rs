@@ -89,6 +89,18 @@ fn log(url: &str) -> Vec<Value> {
     r.json()["requests"].as_array().cloned().unwrap_or_default()
 }
 
+/// Creates a resource group through the client.
+async fn make_group(c: &ArmClient, name: &str) {
+    c.put(
+        &rg(name),
+        &json!({"location": "westeurope"}),
+        &Condition::None,
+        &NoProgress,
+    )
+    .await
+    .unwrap();
+}
+
 /// Remembers every progress report.
 #[derive(Default)]
 struct Recorder(Mutex<Vec<String>>);
@@ -350,14 +362,7 @@ fn a_failed_operation_returns_the_services_message() {
     let emu = EmulatorProcess::start(&["--speed", "50"]);
     let c = client(&emu.url);
     rt().block_on(async {
-        c.put(
-            &rg("rg"),
-            &json!({"location": "westeurope"}),
-            &Condition::None,
-            &NoProgress,
-        )
-        .await
-        .unwrap();
+        make_group(&c, "rg").await;
     });
     set_faults(&emu.url, &json!({"fail_operation_rate": 1.0}));
     let vnet = id(&format!(
@@ -474,14 +479,7 @@ fn every_request_names_aksform_and_shares_one_correlation_id() {
     let emu = EmulatorProcess::start(&["--speed", "50"]);
     let c = client(&emu.url);
     rt().block_on(async {
-        c.put(
-            &rg("rg"),
-            &json!({"location": "westeurope"}),
-            &Condition::None,
-            &NoProgress,
-        )
-        .await
-        .unwrap();
+        make_group(&c, "rg").await;
         c.get(&rg("rg")).await.unwrap();
     });
     let entries = log(&emu.url);
