@@ -139,6 +139,9 @@ impl Loader<'_> {
                         .push(Diagnostic::error("alias must be a literal string").at(expr.span())),
                 }
             } else {
+                if attr_name == meta::API_VERSIONS_ARG {
+                    meta::check_api_versions(&expr, self.diags);
+                }
                 if let Some(note) = meta::provider_arg_note(&attr_name) {
                     self.diags.push(
                         Diagnostic::warning(format!(

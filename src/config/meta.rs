@@ -3,14 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use hcl_edit::expr::Expression;
+use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, Body, Structure};
 
 use super::decl::{BodyDecl, IgnoreChanges, Lifecycle, ResourceDecl};
 use super::load::{Loader, attr_key_span, fields};
-use super::syntax::{block_header_span, static_traversal};
+use super::syntax::{Expr, block_header_span, literal_str, static_traversal};
 use crate::addr::{Mode, ResourceAddr};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
+use crate::model::ApiVersions;
 
 /// Arguments the azurerm provider block may carry.
 pub const AZURERM_PROVIDER_ARGS: &[&str] = &[
@@ -44,7 +45,51 @@ pub const AZURERM_PROVIDER_ARGS: &[&str] = &[
     "resource_providers_to_register",
     "storage_use_azuread",
     "disable_correlation_request_id",
+    API_VERSIONS_ARG,
 ];
+
+/// aksform's own provider argument: api-version overrides per provider family.
+pub const API_VERSIONS_ARG: &str = "api_versions";
+
+/// Checks `api_versions = { family = "YYYY-MM-DD" }`: a literal map of known families to
+/// api-versions. Warns that Terraform itself would reject the argument.
+pub fn check_api_versions(expr: &Expr, diags: &mut Diagnostics) {
+    diags.push(
+        Diagnostic::warning("api_versions is an aksform extension of the provider block")
+            .at(expr.span())
+            .detail(
+                "terraform validate rejects it; AKSFORM_API_VERSION_<FAMILY> environment \
+                     variables do the same and keep the configuration Terraform-compatible",
+            ),
+    );
+    let Expression::Object(obj) = &expr.expr else {
+        diags.push(
+            Diagnostic::error("api_versions must be a literal map")
+                .at(expr.span())
+                .help("write api_versions = { containerservice = \"2026-08-01\" }"),
+        );
+        return;
+    };
+    for (key, value) in obj.iter() {
+        let family = match key {
+            ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+            ObjectKey::Expression(e) => literal_str(e).map(str::to_string),
+        };
+        let version = literal_str(value.expr());
+        let (Some(family), Some(version)) = (family, version) else {
+            diags.push(
+                Diagnostic::error("api_versions takes literal names and strings")
+                    .at(expr.span_of(value.expr()))
+                    .help("write api_versions = { containerservice = \"2026-08-01\" }"),
+            );
+            continue;
+        };
+        let one = BTreeMap::from([(family, version.to_string())]);
+        if let Err(e) = ApiVersions::default().with_overrides(&one, |_| None) {
+            diags.push(Diagnostic::error(e.to_string()).at(expr.span_of(value.expr())));
+        }
+    }
+}
 
 /// Why a provider argument has no effect in aksform, for those that have none.
 pub fn provider_arg_note(name: &str) -> Option<&'static str> {

@@ -75,6 +75,7 @@ macro_rules! fixtures {
 
 fixtures! {
     argument_as_block,
+    bad_api_versions,
     attribute_of_counted_resource,
     authorized_ip_ranges_on_private_cluster,
     autoscaling_without_bounds,
