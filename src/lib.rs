@@ -12,3 +12,4 @@ pub mod diag;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod model;
+pub mod plan;
