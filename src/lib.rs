@@ -5,6 +5,7 @@
 //! `emulator` stands apart and imports nothing from the rest.
 
 pub mod addr;
+pub mod apply;
 pub mod arm;
 pub mod cli;
 pub mod config;

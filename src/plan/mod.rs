@@ -1,6 +1,20 @@
 //! The planner: evaluated configuration + live snapshot + state index in, [`Plan`] out. Pure: no
 //! IO; the refresh that reads Azure lives in `apply::refresh`.
 
+pub mod input;
+mod merge;
+pub mod order;
+pub mod planner;
+mod resource;
+pub mod rules;
 pub mod types;
+pub mod views;
 
-pub use types::{Action, AttributeChange, Mode, OutputChange, Plan, ResourceChange, Summary, Target};
+pub use input::{LiveResource, Owned, PlanOptions, Snapshot};
+pub use planner::{Planned, config_hash, plan, reads};
+pub use types::{
+    Action, AttributeChange, Mode, OutputChange, Plan, ResourceChange, Summary, Target,
+};
+
+#[cfg(test)]
+mod tests;

@@ -124,16 +124,20 @@ fn default_for(leaf: &str) -> Option<Json> {
 
 /// The live value at a desired pointer: pools of a cluster (`/properties/agentPoolProfiles/N`)
 /// are matched by the desired pool's name, object keys case-insensitively.
-fn live_at<'a>(pointer: &str, desired: &Json, live: &'a Json) -> Option<&'a Json> {
+/// The pointer in the live body that corresponds to the desired body's `pointer`: the same, except
+/// that a cluster's pools are found by name (`/properties/agentPoolProfiles/0/vmSize` of the desired
+/// body may be index 2 of the live one). `None` when the live body has no such pool; the returned
+/// pointer may still name a field the live body lacks.
+pub fn live_pointer(pointer: &str, desired: &Json, live: &Json) -> Option<String> {
     let segs = pointer_segments(pointer);
     if segs.len() >= 3 && segs[0] == "properties" && segs[1] == "agentPoolProfiles" {
         let name = desired
             .pointer(&format!("/properties/agentPoolProfiles/{}/name", segs[2]))
             .and_then(Json::as_str)?;
-        let pool = pointer_ci(live, "/properties/agentPoolProfiles")?
+        let index = pointer_ci(live, "/properties/agentPoolProfiles")?
             .as_array()?
             .iter()
-            .find(|p| {
+            .position(|p| {
                 p.get("name")
                     .and_then(Json::as_str)
                     .is_some_and(|n| n.eq_ignore_ascii_case(name))
@@ -142,9 +146,15 @@ fn live_at<'a>(pointer: &str, desired: &Json, live: &'a Json) -> Option<&'a Json
             .iter()
             .map(|s| format!("/{}", super::normalize::escape_segment(s)))
             .collect();
-        return pointer_ci(pool, &rest);
+        return Some(format!("/properties/agentPoolProfiles/{index}{rest}"));
     }
-    pointer_ci(live, pointer)
+    Some(pointer.to_string())
+}
+
+/// The live value at the desired body's `pointer` (see [`live_pointer`]), names matched
+/// case-insensitively.
+pub fn live_at<'a>(pointer: &str, desired: &Json, live: &'a Json) -> Option<&'a Json> {
+    pointer_ci(live, &live_pointer(pointer, desired, live)?)
 }
 
 /// Whether the live body satisfies the desired body at the managed `pointer`.

@@ -24,7 +24,7 @@ mod reverse;
 mod reverse_cluster;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use serde_json::Value as Json;
 
@@ -32,7 +32,7 @@ use crate::config::eval::ResourceInstance;
 use crate::model::{ApiFamily, ResourceId};
 
 pub use builder::force_new_rule;
-pub use compare::field_matches;
+pub use compare::{field_matches, live_at, live_pointer};
 pub use maintenance::{
     AUTO_UPGRADE_SCHEDULE, NODE_OS_UPGRADE_SCHEDULE, Window, maintenance_window_from_arm,
 };

@@ -19,6 +19,7 @@ use crate::config::decl::{Lifecycle, ModuleDecl};
 use crate::config::fs::Fs;
 use crate::config::module::Config;
 use crate::config::schema::ResourceSchema;
+use crate::config::syntax::Step;
 use crate::config::value::Value;
 use crate::config::vars::InputValue;
 use crate::diag::{Diagnostics, Span};
@@ -161,6 +162,19 @@ pub struct Evaluated {
     pub unset_variables: Vec<String>,
     /// The dependency graph (resources depend on what their expressions reference).
     pub graph: Graph,
+    /// The root module's `import` blocks, evaluated.
+    pub imports: Vec<ImportTarget>,
+}
+
+/// One evaluated `import { to = ADDRESS, id = ARM_ID }` block.
+#[derive(Debug, Clone)]
+pub struct ImportTarget {
+    /// The resource instance address, as [`AbsResourceInstance`] displays it.
+    pub to: String,
+    /// The ARM id (unknown when it depends on values known only after apply).
+    pub id: Value,
+    /// The block.
+    pub span: Span,
 }
 
 /// Per module instance: the values evaluated so far.
@@ -361,10 +375,35 @@ pub fn evaluate(config: &Config, opts: &EvalOptions<'_>, diags: &mut Diagnostics
         .instances
         .insert(ModuleInstance::root(), InstanceState::default());
     ev.run(&graph, diags);
+    let root = config.root_decl();
+    for import in &root.imports {
+        let id = expr::Scope::new(&ev.env, &ModuleInstance::root(), root, import.id.file)
+            .eval(&import.id.expr, diags);
+        ev.out.imports.push(ImportTarget {
+            to: import_address(&import.to.0, &import.to.1),
+            id,
+            span: import.span.clone(),
+        });
+    }
     let mut out = ev.out;
     out.resources.sort_by(|a, b| a.addr.cmp(&b.addr));
     out.graph = graph;
     out
+}
+
+/// `azurerm_role_assignment.admins["ops"]` from an import block's `to` traversal.
+fn import_address(root: &str, steps: &[Step]) -> String {
+    let mut s = root.to_string();
+    for step in steps {
+        match step {
+            Step::Attr(a) => s.push_str(&format!(".{a}")),
+            Step::Index(i) => s.push_str(&format!("[{i}]")),
+            Step::Key(k) => s.push_str(&format!("[{k:?}]")),
+            Step::Splat => s.push_str("[*]"),
+            Step::Dynamic => s.push_str("[?]"),
+        }
+    }
+    s
 }
 
 #[cfg(test)]

@@ -1,0 +1,194 @@
+//! The body an update sends: the live body with every managed field set to the configured value
+//! (or removed when the configuration says absent), and everything else as Azure has it, so that
+//! fields set by Azure or other tools survive. Read-only fields are dropped.
+
+use serde_json::{Map, Value as Json};
+
+use crate::config::arm::normalize::pointer_segments;
+use crate::config::arm::{Desired, live_pointer};
+
+/// Top-level and `properties` fields Azure sets and a request must not carry.
+const READ_ONLY: &[&str] = &["id", "etag", "type", "systemData", "name"];
+const READ_ONLY_PROPERTIES: &[&str] = &[
+    "provisioningState",
+    "resourceGuid",
+    "fqdn",
+    "azurePortalFQDN",
+    "privateFQDN",
+    "powerState",
+    "currentKubernetesVersion",
+    "currentOrchestratorVersion",
+    "maxAgentPools",
+    "nodeImageVersion",
+    "customerId",
+    "createdDate",
+    "modifiedDate",
+    "scope",
+    "createdOn",
+    "updatedOn",
+    "createdBy",
+    "updatedBy",
+];
+
+/// The update body for `desired` over `live`. `skip` says which managed pointers to leave as
+/// they are live (unknown ones, ones `ignore_changes` covers).
+pub fn update_body(desired: &Desired, live: &Json, skip: &dyn Fn(&str) -> bool) -> Json {
+    let mut out = live.clone();
+    for pointer in &desired.managed {
+        if skip(pointer) {
+            continue;
+        }
+        let Some(target) = live_pointer(pointer, &desired.body, live) else {
+            // A pool the live cluster does not have: agent pools are written on their own.
+            continue;
+        };
+        match desired.body.pointer(pointer) {
+            Some(v) => set(&mut out, &target, v.clone()),
+            None => remove(&mut out, &target),
+        }
+    }
+    strip_read_only(&mut out);
+    out
+}
+
+/// Drops the read-only fields of a body.
+pub fn strip_read_only(body: &mut Json) {
+    if let Some(top) = body.as_object_mut() {
+        for key in READ_ONLY {
+            top.remove(*key);
+        }
+        if let Some(props) = top.get_mut("properties").and_then(Json::as_object_mut) {
+            for key in READ_ONLY_PROPERTIES {
+                props.remove(*key);
+            }
+        }
+    }
+}
+
+/// Sets the value at `pointer`, creating objects on the way (array indices must exist).
+fn set(root: &mut Json, pointer: &str, value: Json) {
+    let segs = pointer_segments(pointer);
+    let Some((last, parents)) = segs.split_last() else {
+        *root = value;
+        return;
+    };
+    let mut node = root;
+    for seg in parents {
+        node = match node {
+            Json::Object(map) => {
+                let key = existing_key(map, seg);
+                map.entry(key).or_insert_with(|| Json::Object(Map::new()))
+            }
+            Json::Array(items) => match seg.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                Some(item) => item,
+                None => return,
+            },
+            _ => return,
+        };
+        if node.is_null() {
+            *node = Json::Object(Map::new());
+        }
+    }
+    match node {
+        Json::Object(map) => {
+            let key = existing_key(map, last);
+            map.insert(key, value);
+        }
+        Json::Array(items) => {
+            if let Some(slot) = last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                *slot = value;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Removes the value at `pointer`, if present.
+fn remove(root: &mut Json, pointer: &str) {
+    let segs = pointer_segments(pointer);
+    let Some((last, parents)) = segs.split_last() else {
+        return;
+    };
+    let mut node = root;
+    for seg in parents {
+        node = match node {
+            Json::Object(map) => {
+                let key = existing_key(map, seg);
+                match map.get_mut(&key) {
+                    Some(n) => n,
+                    None => return,
+                }
+            }
+            Json::Array(items) => match seg.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                Some(n) => n,
+                None => return,
+            },
+            _ => return,
+        };
+    }
+    if let Json::Object(map) = node {
+        let key = existing_key(map, last);
+        map.remove(&key);
+    }
+}
+
+/// The key as the live body spells it (ARM echoes names in its own case), else `seg`.
+fn existing_key(map: &Map<String, Json>, seg: &str) -> String {
+    map.keys()
+        .find(|k| k.eq_ignore_ascii_case(seg))
+        .cloned()
+        .unwrap_or_else(|| seg.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::arm::OnDelete;
+    use crate::model::ApiFamily;
+    use serde_json::json;
+
+    fn desired(body: Json, managed: &[&str]) -> Desired {
+        Desired {
+            id: "/subscriptions/s/resourceGroups/rg".parse().unwrap(),
+            api_family: ApiFamily::Resources,
+            body,
+            managed: managed.iter().map(|s| (*s).to_string()).collect(),
+            unknown: Vec::new(),
+            children: Vec::new(),
+            absent: Vec::new(),
+            force_new: Vec::new(),
+            attributes: Vec::new(),
+            on_delete: OnDelete::Delete,
+        }
+    }
+
+    #[test]
+    fn managed_fields_win_and_the_rest_is_kept() {
+        let d = desired(
+            json!({"tags": {"env": "prod"}, "properties": {"agentPoolProfiles": [{"name": "system", "vmSize": "B"}]}}),
+            &[
+                "/tags",
+                "/properties/agentPoolProfiles/0/vmSize",
+                "/properties/disableLocalAccounts",
+            ],
+        );
+        let live = json!({
+            "id": "/x", "name": "aks", "location": "westeurope", "tags": {"env": "dev"},
+            "properties": {"provisioningState": "Succeeded", "disableLocalAccounts": false, "fqdn": "f",
+                "agentPoolProfiles": [{"name": "user", "vmSize": "U"}, {"name": "System", "vmSize": "A"}]}
+        });
+        let body = update_body(&d, &live, &|_| false);
+        assert_eq!(
+            body,
+            json!({"location": "westeurope", "tags": {"env": "prod"},
+                "properties": {"agentPoolProfiles": [{"name": "user", "vmSize": "U"}, {"name": "System", "vmSize": "B"}]}})
+        );
+    }
+
+    #[test]
+    fn skipped_pointers_stay_live() {
+        let d = desired(json!({"tags": {"a": "1"}}), &["/tags"]);
+        let live = json!({"tags": {"b": "2"}});
+        assert_eq!(update_body(&d, &live, &|p| p == "/tags"), live);
+    }
+}
