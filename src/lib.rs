@@ -14,3 +14,4 @@ pub mod diag;
 pub mod emulator;
 pub mod model;
 pub mod plan;
+pub mod state;
