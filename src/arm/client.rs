@@ -61,6 +61,8 @@ pub struct ArmClient {
     options: ClientOptions,
     correlation_id: String,
     traffic: Option<TrafficRecorder>,
+    credential: Arc<dyn TokenCredential>,
+    scope: String,
 }
 
 impl std::fmt::Debug for ArmClient {
@@ -99,13 +101,36 @@ impl ArmClient {
     ) -> Self {
         let correlation_id = uuid::Uuid::new_v4().to_string();
         ArmClient {
-            pipeline: super::pipeline::build(credential, scope, correlation_id.clone()),
+            pipeline: super::pipeline::build(
+                Arc::clone(&credential),
+                scope.clone(),
+                correlation_id.clone(),
+            ),
             base,
             api,
             options,
             correlation_id,
             traffic: None,
+            credential,
+            scope,
         }
+    }
+
+    /// The claims of the access token (tenant `tid`, object `oid`, application `appid`/`azp`),
+    /// decoded without verifying the signature: they describe who aksform runs as (the
+    /// `azurerm_client_config` data source). An empty object when the token is not a JWT. The
+    /// token itself never leaves this function.
+    ///
+    /// # Errors
+    ///
+    /// When no token can be obtained.
+    pub async fn token_claims(&self) -> Result<Value, ArmError> {
+        let token = self
+            .credential
+            .get_token(&[&self.scope], None)
+            .await
+            .map_err(|e| ArmError::Credential(e.to_string()))?;
+        Ok(super::claims::decode(token.token.secret()))
     }
 
     /// Also writes every exchange into `recorder`'s directory (the debug option behind

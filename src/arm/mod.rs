@@ -2,6 +2,7 @@
 //! pipeline, retries, long-running operations and typed errors. Imports nothing from `emulator`.
 
 pub mod auth;
+pub mod claims;
 pub mod client;
 pub mod endpoint;
 pub mod error;

@@ -80,6 +80,15 @@ pub(crate) fn resource(
         if let Some(id) = &id {
             values.insert("id".to_string(), Value::String(id.clone()));
         }
+        if decl.addr.mode == Mode::Managed
+            && let Some(live) = ev.opts.data.computed(&addr, &values)
+        {
+            for (k, v) in values.iter_mut() {
+                if let Some(known) = live.get(k) {
+                    crate::config::eval::fill_unknown(v, known);
+                }
+            }
+        }
         let object = Value::Map(values.clone());
         for check in &decl.lifecycle.preconditions {
             check_condition(&mut scope, check, None, "precondition", d);

@@ -47,6 +47,12 @@ impl Snapshot {
             .contains_key(&id.as_str().to_ascii_lowercase())
     }
 
+    /// Adds the reads of `other`.
+    pub fn merge(&mut self, other: Snapshot) {
+        self.resources.extend(other.resources);
+        self.extra.extend(other.extra);
+    }
+
     /// How many resources were read.
     pub fn len(&self) -> usize {
         self.resources.len()
@@ -80,14 +86,4 @@ pub struct PlanOptions {
     pub allow_replace: Vec<String>,
     /// Addresses to adopt when they already exist in Azure (`-adopt=ADDRESS`).
     pub adopt: Vec<String>,
-}
-
-impl Default for Target {
-    fn default() -> Self {
-        Target {
-            endpoint: String::new(),
-            subscription: String::new(),
-            emulator: false,
-        }
-    }
 }

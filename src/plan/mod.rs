@@ -5,6 +5,7 @@ pub mod input;
 mod merge;
 pub mod order;
 pub mod planner;
+pub mod resolver;
 mod resource;
 pub mod rules;
 pub mod types;

@@ -549,7 +549,7 @@ fn segments(address: &str) -> Vec<String> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for c in address.chars() {
         if in_string {
-            in_string = !(c == '"' && !escaped);
+            in_string = c != '"' || escaped;
             escaped = c == '\\' && !escaped;
         } else {
             match c {

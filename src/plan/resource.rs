@@ -174,7 +174,7 @@ fn compare_one(
 fn maps_equal_except(desired: &Json, live: &Json, pointer: &str, keys: &[&String]) -> bool {
     let strip = |v: Option<&Json>| -> Json {
         let mut m = v.and_then(Json::as_object).cloned().unwrap_or_default();
-        m.retain(|k, _| !keys.iter().any(|ignored| *ignored == k));
+        m.retain(|k, _| !keys.contains(&k));
         Json::Object(m)
     };
     strip(desired.pointer(pointer)) == strip(live_at(pointer, desired, live))

@@ -5,9 +5,10 @@ use serde_json::{Value as Json, json};
 
 use super::*;
 use crate::config::arm::desired;
-use crate::config::arm::tests::example;
+use crate::config::arm::tests::{example, example_with};
 use crate::config::pipeline::Loaded;
 use crate::model::ResourceId;
+use crate::plan::resolver::LiveValues;
 
 /// A snapshot in which every resource of the example exists exactly as configured (with the
 /// fields Azure adds), and an index that owns them all.
@@ -32,6 +33,19 @@ fn existing(loaded: &Loaded) -> (Snapshot, Vec<Owned>) {
                     etag: Some("\"e1\"".into()),
                 }),
             );
+        }
+        if r.schema.type_name == "azurerm_kubernetes_cluster" {
+            // What Azure computes for a cluster.
+            let mut live = snapshot.get(&d.id).unwrap().clone();
+            live.body["properties"]["oidcIssuerProfile"]["issuerURL"] =
+                json!("https://oidc.example/");
+            live.body["properties"]["fqdn"] = json!("aks.hcp.westeurope.azmk8s.io");
+            live.body["identity"]["principalId"] = json!("11111111-1111-4111-8111-111111111111");
+            live.body["properties"]["identityProfile"] = json!({"kubeletidentity": {
+                "objectId": "22222222-2222-4222-8222-222222222222",
+                "clientId": "33333333-3333-4333-8333-333333333333",
+                "resourceId": "/subscriptions/s/resourceGroups/mc/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kubelet"}});
+            snapshot.insert(&d.id, Some(live));
         }
         for gone in &d.absent {
             snapshot.insert(gone, None);
@@ -128,10 +142,21 @@ fn a_new_stack_creates_everything_with_known_ids() {
     assert!(find(&p, CLUSTER).after_unknown["fqdn"] == true);
 }
 
+/// The example evaluated again with what the snapshot knows (computed values filled in).
+fn refreshed(snapshot: &Snapshot) -> Loaded {
+    let data = std::collections::BTreeMap::new();
+    let fresh = std::collections::BTreeSet::new();
+    example_with(&LiveValues {
+        snapshot,
+        data: &data,
+        fresh: &fresh,
+    })
+}
+
 #[test]
 fn what_exists_as_configured_plans_nothing() {
-    let loaded = example();
-    let (snapshot, owned) = existing(&loaded);
+    let (snapshot, owned) = existing(&example());
+    let loaded = refreshed(&snapshot);
     let planned = plan(
         &loaded.evaluated,
         &snapshot,
@@ -147,6 +172,13 @@ fn what_exists_as_configured_plans_nothing() {
         .map(|r| (&r.address, &r.attributes))
         .collect();
     assert!(changing.is_empty(), "{changing:#?}");
+    let outputs: Vec<_> = planned
+        .plan
+        .outputs
+        .iter()
+        .filter(|o| o.action != Action::NoOp)
+        .collect();
+    assert!(outputs.is_empty(), "{outputs:#?}");
     assert!(!planned.plan.has_changes());
 }
 
@@ -250,7 +282,7 @@ fn a_newer_patch_from_the_upgrade_channel_is_a_note() {
         json!("1.33.7"),
     );
     let p = plan(
-        &loaded.evaluated,
+        &refreshed(&snapshot).evaluated,
         &snapshot,
         &owned,
         &PlanOptions::default(),

@@ -151,7 +151,7 @@ pub struct OutputChange {
 }
 
 /// Where the plan was made against.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     /// The ARM endpoint.
     pub endpoint: String,

@@ -36,6 +36,43 @@ pub trait DataResolver {
         addr: &AbsResourceInstance,
         args: &BTreeMap<String, Value>,
     ) -> Option<BTreeMap<String, Value>>;
+
+    /// For a managed resource instance that exists: the values Azure has for it, from which the
+    /// attributes the configuration leaves unknown (computed ones: principal ids, FQDNs) are
+    /// filled. Configured values are never replaced. `None` (the default) leaves them unknown.
+    fn computed(
+        &self,
+        _addr: &AbsResourceInstance,
+        _values: &BTreeMap<String, Value>,
+    ) -> Option<BTreeMap<String, Value>> {
+        None
+    }
+}
+
+/// Fills the unknown parts of `value` from `known` (same shape); known parts stay, and a null
+/// or empty `known` leaves a part unknown.
+pub fn fill_unknown(value: &mut Value, known: &Value) {
+    match (value, known) {
+        // Azure having nothing is no answer: the value stays unknown rather than becoming null.
+        (Value::Unknown, Value::Null) => {}
+        (Value::Unknown, Value::List(k) | Value::Set(k)) if k.is_empty() => {}
+        (slot @ Value::Unknown, k) => *slot = k.clone(),
+        (Value::Map(m), Value::Map(k)) => {
+            for (key, v) in m.iter_mut() {
+                if let Some(kv) = k.get(key) {
+                    fill_unknown(v, kv);
+                }
+            }
+        }
+        (Value::List(items) | Value::Set(items), Value::List(k) | Value::Set(k))
+            if items.len() == k.len() =>
+        {
+            for (v, kv) in items.iter_mut().zip(k) {
+                fill_unknown(v, kv);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A resolver that knows nothing: data source attributes are "known after apply".

@@ -58,6 +58,11 @@ const FILES: &[(&str, &str)] = &[
 
 /// The example, evaluated with a known subscription.
 pub(crate) fn example() -> Loaded {
+    example_with(&crate::config::eval::NoData)
+}
+
+/// The example, evaluated with a known subscription and what `data` knows.
+pub(crate) fn example_with(data: &dyn crate::config::eval::DataResolver) -> Loaded {
     let mut fs = MemFs::new();
     for (path, text) in FILES {
         fs.insert(*path, *text);
@@ -67,6 +72,7 @@ pub(crate) fn example() -> Loaded {
         Path::new("examples/hardened-cluster"),
         &LoadOptions {
             subscription_id: Some(SUB.to_string()),
+            data,
             ..LoadOptions::default()
         },
     );

@@ -1,0 +1,121 @@
+//! Making a plan against Azure: evaluate the configuration, read the data sources, read every
+//! resource once (concurrently), evaluate again with what Azure knows, and plan; repeat while
+//! the set of resources to read or to create changes (at most a few rounds: ids follow from
+//! names, so they rarely depend on live values).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::data::{DataReads, Identity, read_data};
+use super::refresh::refresh;
+use crate::arm::{ArmClient, ArmError};
+use crate::config::eval::{DataResolver, NoData};
+use crate::config::pipeline::Loaded;
+use crate::diag::Diagnostics;
+use crate::plan::resolver::LiveValues;
+use crate::plan::{Action, Owned, PlanOptions, Planned, Snapshot, plan, reads};
+
+/// How many evaluate-read-plan rounds may run before the plan is taken as it is.
+const MAX_ROUNDS: usize = 4;
+
+/// A finished planning run.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The configuration as last evaluated (with live computed values filled in).
+    pub loaded: Loaded,
+    /// The plan and its diagnostics.
+    pub planned: Planned,
+    /// Every resource read.
+    pub snapshot: Snapshot,
+    /// How many ARM resources were read.
+    pub reads: usize,
+}
+
+/// Why planning stopped early.
+#[derive(Debug)]
+pub enum PlanningError {
+    /// The configuration (or a data source read) has errors.
+    Config(Box<Loaded>, Diagnostics),
+    /// Reading Azure failed.
+    Azure(Vec<ArmError>),
+}
+
+/// Plans. `load` evaluates the configuration with a resolver (the CLI's files, variables and
+/// subscription).
+///
+/// # Errors
+///
+/// Configuration errors (with the loaded configuration, for rendering them) or read failures.
+pub async fn make_plan(
+    load: &dyn Fn(&dyn DataResolver) -> Loaded,
+    client: Arc<ArmClient>,
+    who: &Identity,
+    owned: &[Owned],
+    options: &PlanOptions,
+    parallelism: usize,
+) -> Result<Outcome, PlanningError> {
+    let first = load(&NoData);
+    if first.diags.has_errors() {
+        let diags = first.diags.clone();
+        return Err(PlanningError::Config(Box::new(first), diags));
+    }
+    let DataReads {
+        values: data,
+        problems,
+    } = read_data(&client, &first.evaluated, who).await;
+    if !problems.is_empty() {
+        let mut diags = first.diags.clone();
+        problems.into_iter().for_each(|p| diags.push(p));
+        return Err(PlanningError::Config(Box::new(first), diags));
+    }
+    let mut snapshot = Snapshot::default();
+    let mut fresh: BTreeSet<String> = BTreeSet::new();
+    let mut loaded = first;
+    let mut round = 0;
+    loop {
+        round += 1;
+        let missing: Vec<_> = reads(&loaded.evaluated, owned)
+            .into_iter()
+            .filter(|id| !snapshot.was_read(id))
+            .collect();
+        if !missing.is_empty() {
+            let read = refresh(Arc::clone(&client), missing, parallelism)
+                .await
+                .map_err(PlanningError::Azure)?;
+            snapshot.merge(read);
+        }
+        let resolver = LiveValues {
+            snapshot: &snapshot,
+            data: &data,
+            fresh: &fresh,
+        };
+        loaded = load(&resolver);
+        if loaded.diags.has_errors() {
+            let diags = loaded.diags.clone();
+            return Err(PlanningError::Config(Box::new(loaded), diags));
+        }
+        let planned = plan(&loaded.evaluated, &snapshot, owned, options);
+        let now_fresh: BTreeSet<String> = planned
+            .plan
+            .resources
+            .iter()
+            // Only a replaced resource exists with values that are about to change.
+            .filter(|r| matches!(r.action, Action::Replace { .. }))
+            .map(|r| r.address.clone())
+            .collect();
+        let unread = reads(&loaded.evaluated, owned)
+            .iter()
+            .any(|id| !snapshot.was_read(id));
+        let settled = now_fresh.is_subset(&fresh) && !unread;
+        if settled || round == MAX_ROUNDS {
+            let reads = snapshot.len();
+            return Ok(Outcome {
+                loaded,
+                planned,
+                snapshot,
+                reads,
+            });
+        }
+        fresh.extend(now_fresh);
+    }
+}
