@@ -14,4 +14,5 @@ pub mod diag;
 pub mod emulator;
 pub mod model;
 pub mod plan;
+pub mod render;
 pub mod state;
