@@ -30,6 +30,11 @@ pub enum Command {
     /// Serve the built-in Azure Resource Manager emulator on a loopback port.
     #[cfg(feature = "emulator")]
     Emulator(EmulatorArgs),
+    /// Read live Azure and show what apply would change.
+    Plan(PlanArgs),
+    /// Show a saved plan (`plan -out FILE`) again, in any format; without a file, what the state
+    /// index owns.
+    Show(ShowArgs),
     /// Show the endpoint, credential and subscription in use, and prove them with one read.
     Auth(AuthArgs),
     /// Print the version.
@@ -163,10 +168,188 @@ pub struct FmtArgs {
     pub recursive: bool,
 }
 
+/// How a plan is printed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    /// Terraform-like text for a terminal.
+    #[default]
+    Text,
+    /// A pull-request comment.
+    Markdown,
+    /// Terraform's JSON plan format.
+    Json,
+}
+
+/// Where a command run's resources live: Azure, or the built-in emulator.
+#[derive(Debug, Args, Default, Clone)]
+pub struct TargetFlags {
+    /// Run against the built-in emulator instead of Azure, with its state in DIR (default
+    /// `.aksform/emulator/` next to the configuration; kept between runs).
+    #[cfg(feature = "emulator")]
+    #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true)]
+    pub emulator: Option<Option<PathBuf>>,
+}
+
+/// The state index and its lock.
+#[derive(Debug, Args, Clone)]
+pub struct StateFlags {
+    /// The state index (default `.aksform/state.json` next to the configuration, or
+    /// `state.json` in the emulator's directory with `--emulator`).
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+
+    /// Take the state lock (`-lock=false` for read-only use while another run holds it).
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub lock: bool,
+
+    /// How long to wait for the state lock held by another run: `0s` (default), `30s`, `5m`.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: std::time::Duration,
+}
+
+/// `aksform plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The directory of the root module.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Variable values.
+    #[command(flatten)]
+    pub vars: VarFlags,
+
+    /// Save the plan to FILE, for `aksform show FILE` and `aksform apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Print Terraform's JSON plan format (the same as `-format=json`).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<PlanFormat>,
+
+    /// Also print a unified diff of each changing resource's ARM body (text and markdown).
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Exit 0 when there are no changes, 1 on error, 2 when there are changes.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+
+    /// How many ARM reads run at once.
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub parallelism: u32,
+
+    /// Allow the replacement of this resource (clusters are never replaced without it;
+    /// repeatable).
+    #[arg(long, value_name = "ADDRESS")]
+    pub allow_replace: Vec<String>,
+
+    /// Adopt this resource into the state index when it already exists in Azure (repeatable).
+    #[arg(long, value_name = "ADDRESS")]
+    pub adopt: Vec<String>,
+
+    /// The state index and lock.
+    #[command(flatten)]
+    pub state: StateFlags,
+
+    /// Azure or the emulator.
+    #[command(flatten)]
+    pub target: TargetFlags,
+}
+
+/// `aksform show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan saved with `plan -out FILE`; without it, the resources the state index owns.
+    pub planfile: Option<PathBuf>,
+
+    /// Print Terraform's JSON plan format (the same as `-format=json`).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
+    /// Output format of a saved plan.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<PlanFormat>,
+
+    /// Also print a unified diff of each changing resource's ARM body.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// The directory of the root module, whose state index is shown without a plan file.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// The state index to show (default as for plan).
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+
+    /// Azure or the emulator (chooses the default state index).
+    #[command(flatten)]
+    pub target: TargetFlags,
+}
+
+/// The output format that `-json` and `-format` choose.
+pub fn plan_format(json: bool, format: Option<PlanFormat>) -> PlanFormat {
+    if json {
+        PlanFormat::Json
+    } else {
+        format.unwrap_or_default()
+    }
+}
+
+/// A duration as Terraform writes them: `0s`, `1500ms`, `30s`, `5m`, `1h`, `1m30s`.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("{s:?} is not a duration; write e.g. 0s, 30s, 5m or 1h30m");
+    let mut total = std::time::Duration::ZERO;
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return Err(bad());
+        }
+        let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let unit = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let part = match &rest[..unit] {
+            "ms" => std::time::Duration::from_millis(n),
+            "s" => std::time::Duration::from_secs(n),
+            "m" => std::time::Duration::from_secs(n.saturating_mul(60)),
+            "h" => std::time::Duration::from_secs(n.saturating_mul(3600)),
+            _ => return Err(bad()),
+        };
+        rest = &rest[unit..];
+        total = total.saturating_add(part);
+    }
+    Ok(total)
+}
+
 /// Long options that may be written with one dash, as Terraform users do.
 const SINGLE_DASH: &[&str] = &[
     "json",
     "var",
+    "out",
+    "format",
+    "detailed-exitcode",
+    "parallelism",
+    "state",
+    "lock",
+    "lock-timeout",
+    "allow-replace",
+    "adopt",
+    "emulator",
+    "dir",
     "var-file",
     "check",
     "diff",
@@ -244,6 +427,78 @@ mod tests {
         };
         assert!(f.check && f.diff && f.recursive);
         assert_eq!(f.targets, vec![PathBuf::from(".")]);
+    }
+
+    #[test]
+    fn plan_flags_terraform_style() {
+        let cli = parse(&[
+            "aksform",
+            "plan",
+            "-out=tf.plan",
+            "-detailed-exitcode",
+            "-parallelism=4",
+            "-lock=false",
+            "-lock-timeout=1m30s",
+            "-allow-replace=azurerm_kubernetes_cluster.main",
+            "-format=markdown",
+            "-diff",
+            "infra",
+        ]);
+        let Command::Plan(p) = cli.command else {
+            panic!()
+        };
+        assert_eq!(p.out, Some(PathBuf::from("tf.plan")));
+        assert!(p.detailed_exitcode && p.diff);
+        assert_eq!(p.parallelism, 4);
+        assert!(!p.state.lock);
+        assert_eq!(p.state.lock_timeout, std::time::Duration::from_secs(90));
+        assert_eq!(p.allow_replace, ["azurerm_kubernetes_cluster.main"]);
+        assert_eq!(plan_format(p.json, p.format), PlanFormat::Markdown);
+        assert_eq!(p.dir, PathBuf::from("infra"));
+    }
+
+    #[test]
+    fn plan_defaults() {
+        let cli = parse(&["aksform", "plan", "-lock"]);
+        let Command::Plan(p) = cli.command else {
+            panic!()
+        };
+        assert!(p.state.lock);
+        assert_eq!(p.parallelism, 10);
+        assert_eq!(p.state.lock_timeout, std::time::Duration::ZERO);
+        assert_eq!(plan_format(p.json, p.format), PlanFormat::Text);
+        let args = normalize(["aksform", "plan", "-parallelism=0"].map(OsString::from));
+        assert!(Cli::try_parse_from(args).is_err());
+    }
+
+    #[cfg(feature = "emulator")]
+    #[test]
+    fn emulator_takes_an_optional_directory() {
+        let Command::Plan(p) = parse(&["aksform", "plan", "--emulator", "dir"]).command else {
+            panic!()
+        };
+        assert_eq!(p.target.emulator, Some(None));
+        assert_eq!(p.dir, PathBuf::from("dir"));
+        let Command::Plan(p) = parse(&["aksform", "plan", "-emulator=/tmp/e"]).command else {
+            panic!()
+        };
+        assert_eq!(p.target.emulator, Some(Some(PathBuf::from("/tmp/e"))));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("0s"), Ok(std::time::Duration::ZERO));
+        assert_eq!(
+            parse_duration("1500ms"),
+            Ok(std::time::Duration::from_millis(1500))
+        );
+        assert_eq!(
+            parse_duration("1h30m"),
+            Ok(std::time::Duration::from_secs(5400))
+        );
+        for bad in ["", "5", "s", "5x", "-1s", "1.5s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -9,7 +9,10 @@ pub enum ExitStatus {
     Success,
     /// The input has problems (diagnostics were printed) or an operation failed.
     Failure,
-    /// The command line itself is wrong.
+    /// `plan -detailed-exitcode` succeeded and the plan has changes (Terraform's contract).
+    Changes,
+    /// The command line itself is wrong (64, sysexits' EX_USAGE, so that it never reads as
+    /// `-detailed-exitcode`'s 2).
     Usage,
     /// `fmt -check` found files that are not formatted (as `terraform fmt -check`).
     NeedsFormatting,
@@ -20,7 +23,8 @@ impl From<ExitStatus> for ExitCode {
         ExitCode::from(match status {
             ExitStatus::Success => 0,
             ExitStatus::Failure => 1,
-            ExitStatus::Usage => 2,
+            ExitStatus::Changes => 2,
+            ExitStatus::Usage => 64,
             ExitStatus::NeedsFormatting => 3,
         })
     }

@@ -7,6 +7,7 @@ pub mod connect;
 pub mod exit;
 pub mod fs;
 pub mod printer;
+pub mod target;
 
 use std::ffi::OsString;
 
@@ -41,6 +42,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitStatu
     match &cli.command {
         Command::Validate(v) => commands::validate::run(v, ordered_vars(&args), &printer),
         Command::Fmt(f) => commands::fmt::run(f, &printer),
+        Command::Plan(p) => {
+            commands::plan::run(p, ordered_vars(&args), &printer, stdout_color(cli.no_color))
+        }
+        Command::Show(s) => commands::show::run(s, stdout_color(cli.no_color)),
         Command::Auth(a) => commands::auth::run(a, &printer),
         #[cfg(feature = "emulator")]
         Command::Emulator(e) => commands::emulator::run(e),
@@ -49,6 +54,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitStatu
             Ok(ExitStatus::Success)
         }
     }
+}
+
+/// Colour on standard output: only on a terminal, without `-no-color` and without `NO_COLOR`.
+fn stdout_color(no_color: bool) -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && !no_color && std::env::var_os("NO_COLOR").is_none()
 }
 
 /// `--var` and `--var-file` values in the order they were given, which decides precedence

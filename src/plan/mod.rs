@@ -8,13 +8,14 @@ pub mod planner;
 pub mod resolver;
 mod resource;
 pub mod rules;
+pub mod saved;
 pub mod types;
 pub mod views;
 
 pub use input::{LiveResource, Owned, PlanOptions, Snapshot};
 pub use planner::{Planned, config_hash, plan, reads};
 pub use types::{
-    Action, AttributeChange, Mode, OutputChange, Plan, ResourceChange, Summary, Target,
+    Action, AttributeChange, ChildWrite, Mode, OutputChange, Plan, ResourceChange, Summary, Target,
 };
 
 #[cfg(test)]

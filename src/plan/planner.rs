@@ -12,7 +12,7 @@ use super::input::{LiveResource, Owned, PlanOptions, Snapshot};
 use super::order::{delete_rank, dependencies};
 use super::resource::{compare, live_view};
 use super::types::{
-    Action, AttributeChange, Mode, OutputChange, PLAN_FORMAT, Plan, ResourceChange,
+    Action, AttributeChange, ChildWrite, Mode, OutputChange, PLAN_FORMAT, Plan, ResourceChange,
 };
 use super::{merge, views};
 use crate::addr::Mode as AddrMode;
@@ -166,12 +166,17 @@ pub fn plan(
         (delete_rank(&a.type_name), &a.address).cmp(&(delete_rank(&b.type_name), &b.address))
     });
     changes.extend(deletes);
+    // The index does not keep output values: a stack that owns nothing yet creates them all;
+    // otherwise an output whose value is known is taken as unchanged.
+    let fresh_stack = owned.is_empty();
     let outputs = evaluated
         .outputs
         .iter()
         .map(|(name, o)| OutputChange {
             name: name.clone(),
-            action: if o.value.is_wholly_known() {
+            action: if fresh_stack {
+                Action::Create
+            } else if o.value.is_wholly_known() {
                 Action::NoOp
             } else {
                 Action::Update
@@ -409,7 +414,45 @@ impl Ctx<'_> {
             body_after: None,
             etag: None,
             depends_on: Vec::new(),
+            children: d.map(|d| self.child_writes(d)).unwrap_or_default(),
         }
+    }
+
+    /// The writes of the ARM resources `d` owns besides itself: each configured child created
+    /// or merged over what exists, each child that must not exist deleted.
+    fn child_writes(&self, d: &Desired) -> Vec<ChildWrite> {
+        let mut out = Vec::new();
+        for child in &d.children {
+            let live = self.snapshot.get(&child.id);
+            let body_after = match live {
+                Some(l) => merge::update_body(child, &l.body, &|_| false),
+                None => child.body.clone(),
+            };
+            let action = match live {
+                None => Action::Create,
+                Some(l) if l.body == body_after => Action::NoOp,
+                Some(_) => Action::Update,
+            };
+            out.push(ChildWrite {
+                id: child.id.to_string(),
+                action,
+                body_before: live.map(|l| l.body.clone()),
+                body_after: Some(body_after),
+                etag: live.and_then(|l| l.etag.clone()),
+            });
+        }
+        for gone in &d.absent {
+            if let Some(l) = self.snapshot.get(gone) {
+                out.push(ChildWrite {
+                    id: gone.to_string(),
+                    action: Action::Delete,
+                    body_before: Some(l.body.clone()),
+                    body_after: None,
+                    etag: l.etag.clone(),
+                });
+            }
+        }
+        out
     }
 }
 
@@ -464,6 +507,7 @@ fn deletion(o: &Owned, snapshot: &Snapshot) -> Option<ResourceChange> {
         body_after: None,
         etag: live.etag.clone(),
         depends_on: Vec::new(),
+        children: Vec::new(),
     })
 }
 
@@ -490,6 +534,7 @@ fn data_read(r: &ResourceInstance, address: &str) -> ResourceChange {
         body_after: None,
         etag: None,
         depends_on: Vec::new(),
+        children: Vec::new(),
     }
 }
 

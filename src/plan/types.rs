@@ -133,6 +133,25 @@ pub struct ResourceChange {
     pub etag: Option<String>,
     /// Addresses this one depends on (references and `depends_on`).
     pub depends_on: Vec<String>,
+    /// The other ARM resources this azurerm resource writes (a cluster's maintenance
+    /// configurations), so that a saved plan holds every request apply will send.
+    #[serde(default)]
+    pub children: Vec<ChildWrite>,
+}
+
+/// One ARM resource written on behalf of an azurerm resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChildWrite {
+    /// Its ARM id.
+    pub id: String,
+    /// Create, update, delete or no-op.
+    pub action: Action,
+    /// The body as read (`None` when it does not exist).
+    pub body_before: Option<Json>,
+    /// The body to send (`None` for a delete).
+    pub body_after: Option<Json>,
+    /// Its ETag when read.
+    pub etag: Option<String>,
 }
 
 /// An output value that changes.

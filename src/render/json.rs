@@ -41,7 +41,10 @@ pub fn write(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
 pub fn to_value(plan: &Plan) -> Json {
     let mut root = Map::new();
     root.insert("format_version".into(), FORMAT_VERSION.into());
-    root.insert("terraform_version".into(), plan.aksform_version.clone().into());
+    root.insert(
+        "terraform_version".into(),
+        plan.aksform_version.clone().into(),
+    );
     root.insert("planned_values".into(), planned_values(plan));
     root.insert(
         "resource_changes".into(),
@@ -75,7 +78,11 @@ fn planned_values(plan: &Plan) -> Json {
         outputs.insert(o.name.clone(), Json::Object(entry));
     }
     let mut root = ModuleNode::default();
-    for rc in plan.resources.iter().filter(|rc| rc.action != Action::Delete) {
+    for rc in plan
+        .resources
+        .iter()
+        .filter(|rc| rc.action != Action::Delete)
+    {
         let values = rc
             .after
             .as_ref()
@@ -85,8 +92,13 @@ fn planned_values(plan: &Plan) -> Json {
         let mut resource = identity(rc);
         resource.insert("schema_version".into(), 0.into());
         resource.insert("values".into(), values);
-        resource.insert("sensitive_values".into(), shape_or(&rc.sensitive, json!({})));
-        root.at(&module_path(rc)).resources.push(Json::Object(resource));
+        resource.insert(
+            "sensitive_values".into(),
+            shape_or(&rc.sensitive, json!({})),
+        );
+        root.at(&module_path(rc))
+            .resources
+            .push(Json::Object(resource));
     }
     let mut planned = Map::new();
     if !outputs.is_empty() {
@@ -139,16 +151,12 @@ fn module_path(rc: &ResourceChange) -> Vec<String> {
     if rc.module.is_empty() {
         return Vec::new();
     }
-    let parsed = rc
-        .address
-        .parse::<AbsResourceInstance>()
-        .ok()
-        .map(|a| {
-            (1..=a.module.0.len())
-                .filter_map(|n| a.module.0.get(..n))
-                .map(|steps| ModuleInstance(steps.to_vec()).to_string())
-                .collect::<Vec<_>>()
-        });
+    let parsed = rc.address.parse::<AbsResourceInstance>().ok().map(|a| {
+        (1..=a.module.0.len())
+            .filter_map(|n| a.module.0.get(..n))
+            .map(|steps| ModuleInstance(steps.to_vec()).to_string())
+            .collect::<Vec<_>>()
+    });
     match parsed {
         Some(path) if path.last() == Some(&rc.module) => path,
         _ => vec![rc.module.clone()],
@@ -198,7 +206,10 @@ fn resource_change(rc: &ResourceChange) -> Json {
     change.insert("actions".into(), json!(rc.action.terraform_actions()));
     change.insert("before".into(), before.map_or(Json::Null, sort_keys));
     change.insert("after".into(), after.map_or(Json::Null, sort_keys));
-    change.insert("after_unknown".into(), shape_or(&rc.after_unknown, json!({})));
+    change.insert(
+        "after_unknown".into(),
+        shape_or(&rc.after_unknown, json!({})),
+    );
     change.insert(
         "before_sensitive".into(),
         before.map_or(json!(false), |_| sensitive.clone()),
@@ -211,7 +222,10 @@ fn resource_change(rc: &ResourceChange) -> Json {
         change.insert("replace_paths".into(), replace_paths(rc, before.or(after)));
     }
     if rc.importing {
-        let importing = rc.id.as_ref().map_or_else(|| json!({}), |id| json!({ "id": id }));
+        let importing = rc
+            .id
+            .as_ref()
+            .map_or_else(|| json!({}), |id| json!({ "id": id }));
         change.insert("importing".into(), importing);
     }
     m.insert("change".into(), Json::Object(change));

@@ -74,6 +74,19 @@ pub enum StateError {
         message: String,
     },
 
+    /// A file given as a saved plan is not one this build can read.
+    #[error(
+        "{}: {problem}; make the plan again with `aksform plan -out {}`",
+        path.display(),
+        path.display()
+    )]
+    BadPlan {
+        /// The plan file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: crate::plan::saved::SavedPlanError,
+    },
+
     /// Another process holds the state lock and did not release it in time.
     #[error(
         "the state is locked by {holder}; wait for it to finish, or pass -lock-timeout=5m to \
@@ -122,6 +135,7 @@ impl StateError {
             | StateError::Corrupt { path, .. }
             | StateError::TooNew { path, .. }
             | StateError::BadEntry { path, .. }
+            | StateError::BadPlan { path, .. }
             | StateError::Locked { path, .. } => path,
         }
     }

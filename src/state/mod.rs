@@ -20,6 +20,7 @@
 pub mod error;
 pub mod index;
 pub mod lock;
+pub mod planfile;
 pub mod store;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub use error::StateError;
 pub use index::{Entry, EntryStatus, FORMAT_VERSION, StateIndex};
 pub use lock::{LockHolder, StateLock, acquire};
+pub use planfile::{load_plan, save_plan};
 pub use store::{backup_path, load, save};
 
 /// The directory next to the root module that holds the state files.

@@ -105,7 +105,7 @@ pub fn backup_path(path: &Path) -> PathBuf {
 }
 
 /// The directory holding `path` (`.` for a bare file name).
-fn parent_dir(path: &Path) -> &Path {
+pub(super) fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -132,7 +132,7 @@ fn backup(path: &Path, dir: &Path) -> Result<(), StateError> {
 
 /// Writes `bytes` to a new temporary file in `dir`, syncs it and renames it over `target`.
 /// The temporary file is removed if any step fails.
-fn replace_file(target: &Path, dir: &Path, bytes: &[u8]) -> Result<(), StateError> {
+pub(super) fn replace_file(target: &Path, dir: &Path, bytes: &[u8]) -> Result<(), StateError> {
     let Some(name) = target.file_name() else {
         let e = io::Error::new(io::ErrorKind::InvalidInput, "not a file path");
         return Err(StateError::io("write", target, e));
@@ -165,7 +165,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
 
 /// Syncs the directory entry list, so a rename inside it is durable.
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> Result<(), StateError> {
+pub(super) fn sync_dir(dir: &Path) -> Result<(), StateError> {
     fs::File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|e| StateError::io("sync the directory", dir, e))
@@ -173,7 +173,7 @@ fn sync_dir(dir: &Path) -> Result<(), StateError> {
 
 /// Directories cannot be synced this way off unix; the rename is still atomic.
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> Result<(), StateError> {
+pub(super) fn sync_dir(_dir: &Path) -> Result<(), StateError> {
     Ok(())
 }
 

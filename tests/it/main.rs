@@ -8,4 +8,5 @@ mod emulator;
 mod fixtures;
 mod fmt;
 mod layers;
+mod plan;
 mod validate;

@@ -4,4 +4,6 @@ pub mod auth;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod fmt;
+pub mod plan;
+pub mod show;
 pub mod validate;

@@ -35,6 +35,19 @@ fn prefixes(resources: &[ResourceInstance]) -> Vec<Prefix> {
             }
         }
     };
+    // A subnet that is its own resource also shows in its network's `subnet` list once the
+    // network's computed values are filled from Azure: it is one subnet, counted once.
+    let separate: std::collections::BTreeSet<(String, String, String)> = resources
+        .iter()
+        .filter(|r| r.addr.resource.type_name == "azurerm_subnet")
+        .filter_map(|r| {
+            Some((
+                r.str("resource_group_name")?.to_ascii_lowercase(),
+                r.str("virtual_network_name")?.to_ascii_lowercase(),
+                r.str("name")?.to_ascii_lowercase(),
+            ))
+        })
+        .collect();
     for r in resources {
         match r.addr.resource.type_name.as_str() {
             "azurerm_subnet" => {
@@ -64,6 +77,14 @@ fn prefixes(resources: &[ResourceInstance]) -> Vec<Prefix> {
                     let Some(name) = r.str(&format!("subnet.{i}.name")) else {
                         continue;
                     };
+                    let key = (
+                        rg.to_ascii_lowercase(),
+                        vnet.to_ascii_lowercase(),
+                        name.to_ascii_lowercase(),
+                    );
+                    if separate.contains(&key) {
+                        continue;
+                    }
                     push(
                         (rg.to_ascii_lowercase(), vnet.to_ascii_lowercase()),
                         name.to_string(),

@@ -228,6 +228,31 @@ resource "azurerm_subnet" "c" {
 }
 
 #[test]
+fn a_separate_subnet_listed_by_its_network_counts_once() {
+    // What the network looks like once its computed `subnet` list is filled from Azure.
+    let (_, m) = check(
+        r#"resource "azurerm_virtual_network" "v" {
+  name                = "vnet"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  address_space       = ["10.0.0.0/16"]
+  subnet {
+    name             = "A"
+    address_prefixes = ["10.0.0.0/22"]
+  }
+}
+resource "azurerm_subnet" "a" {
+  name                 = "a"
+  resource_group_name  = "rg"
+  virtual_network_name = "vnet"
+  address_prefixes     = ["10.0.0.0/22"]
+}
+"#,
+    );
+    assert!(m.is_empty(), "{m:?}");
+}
+
+#[test]
 fn duplicate_azure_ids() {
     let (_, m) = check(
         "resource \"azurerm_resource_group\" \"a\" {\n  name     = \"rg\"\n  location = \"westeurope\"\n}\nresource \"azurerm_resource_group\" \"b\" {\n  name     = \"RG\"\n  location = \"westeurope\"\n}\n",

@@ -207,7 +207,9 @@ fn row(a: &AttributeChange, name: &str, frame: Frame, level: usize, p: Paint) ->
     let after = a.after.as_ref().filter(|v| !v.is_null());
     let text = |s: &str| vec![s.to_string()];
     let (sym, value) = match frame {
-        Frame::Create if a.sensitive && (a.unknown || after.is_some()) => (Sym::Add, text(SENSITIVE)),
+        Frame::Create if a.sensitive && (a.unknown || after.is_some()) => {
+            (Sym::Add, text(SENSITIVE))
+        }
         Frame::Create if a.unknown => (Sym::Add, text(KNOWN_AFTER_APPLY)),
         Frame::Create => (Sym::Add, values::whole(after?, Sym::Add, level, p)),
         Frame::Delete => {
@@ -283,7 +285,10 @@ fn write_body(
         .max()
         .unwrap_or(0);
     for row in &block.rows {
-        let (first, rest) = row.value.split_first().map_or(("", &[][..]), |(f, r)| (f, r));
+        let (first, rest) = row
+            .value
+            .split_first()
+            .map_or(("", &[][..]), |(f, r)| (f, r));
         let forces = if row.forces {
             format!(" {}", p.red("# forces replacement"))
         } else {

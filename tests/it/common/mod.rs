@@ -3,6 +3,7 @@
 
 pub mod emulator;
 pub mod http;
+pub mod stack;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

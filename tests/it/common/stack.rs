@@ -1,0 +1,134 @@
+//! A configuration planned by the real binary against a standalone emulator (targeted with
+//! `ARM_ENDPOINT`, as a user would), with a helper that creates what a plan would create through
+//! the ARM client and records it in the state index, as apply will.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use aksform::arm::auth::StaticToken;
+use aksform::arm::{ArmClient, ClientOptions, Condition, NoProgress};
+use aksform::model::{ApiVersions, ResourceId};
+use aksform::state::{self, StateIndex};
+use serde_json::Value;
+
+use super::emulator::EmulatorProcess;
+use super::{Output, aksform_env};
+
+/// The subscription of every stack test.
+pub const SUB: &str = "00000000-0000-4000-8000-0000000000c1";
+
+/// An emulator, a state directory and the configuration directory planned.
+pub struct Stack {
+    pub emu: EmulatorProcess,
+    pub dir: PathBuf,
+    pub tmp: tempfile::TempDir,
+}
+
+impl Stack {
+    /// A fresh emulator (fast operations, a request log) for the configuration in `dir`.
+    pub fn new(dir: &Path, extra: &[&str]) -> Stack {
+        let tmp = tempfile::tempdir().unwrap();
+        let log = tmp.path().join("requests.jsonl");
+        let mut args = vec!["--speed", "100", "--request-log", log.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let emu = EmulatorProcess::start(&args);
+        Stack {
+            emu,
+            dir: dir.to_path_buf(),
+            tmp,
+        }
+    }
+
+    /// The state index the runs use.
+    pub fn state(&self) -> PathBuf {
+        self.tmp.path().join("state.json")
+    }
+
+    /// The emulator's request log, one JSON object per request.
+    pub fn requests(&self) -> Vec<Value> {
+        let text =
+            std::fs::read_to_string(self.tmp.path().join("requests.jsonl")).unwrap_or_default();
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// Runs `aksform plan -state=… ARGS` against the emulator.
+    #[track_caller]
+    pub fn plan(&self, args: &[&str]) -> Output {
+        let state = format!("-state={}", self.state().display());
+        let mut all = vec!["plan", &state];
+        all.extend_from_slice(args);
+        all.push(self.dir.to_str().unwrap());
+        aksform_env(
+            self.tmp.path(),
+            &all,
+            &[
+                ("ARM_ENDPOINT", &self.emu.url),
+                ("ARM_ACCESS_TOKEN", "test-token"),
+                ("ARM_SUBSCRIPTION_ID", SUB),
+            ],
+        )
+    }
+
+    /// A client of the emulator.
+    pub fn client(&self) -> ArmClient {
+        let options = ClientOptions {
+            poll_interval: Duration::from_millis(20),
+            ..ClientOptions::default()
+        };
+        ArmClient::new(
+            format!("{}/", self.emu.url).parse().unwrap(),
+            format!("{}/.default", self.emu.url),
+            Arc::new(StaticToken::new("test-token".to_string().into())),
+            ApiVersions::default(),
+            options,
+        )
+    }
+
+    /// Plans with `args`, then sends every create of the saved plan through the ARM client in
+    /// plan order and records each in the state index: what apply does, without apply.
+    #[track_caller]
+    pub fn create_all(&self, args: &[&str]) {
+        let file = self.tmp.path().join("create.plan");
+        let out_arg = format!("-out={}", file.display());
+        let mut all = vec![out_arg.as_str()];
+        all.extend_from_slice(args);
+        let out = self.plan(&all);
+        assert_eq!(out.code, 0, "{}", out.combined());
+        let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let client = self.client();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut index = StateIndex::new();
+        for rc in saved["plan"]["resources"].as_array().unwrap() {
+            if rc["action"] != "create" || rc["mode"] != "managed" {
+                continue;
+            }
+            let address = rc["address"].as_str().unwrap();
+            let type_name = rc["type_name"].as_str().unwrap();
+            let id: ResourceId = rc["id"].as_str().unwrap().parse().unwrap();
+            let mut body = rc["body_after"].clone();
+            if type_name == "azurerm_subnet_network_security_group_association" {
+                // The association is a pointer on the subnet: set it on the live subnet.
+                let live = rt
+                    .block_on(client.get(&id))
+                    .unwrap()
+                    .expect("the subnet exists");
+                let mut subnet = live.body;
+                subnet["properties"]["networkSecurityGroup"] =
+                    body["properties"]["networkSecurityGroup"].take();
+                body = subnet;
+            }
+            let live = rt
+                .block_on(client.put(&id, &body, &Condition::None, &NoProgress))
+                .unwrap_or_else(|e| panic!("PUT {address}: {e}"));
+            index.record_applied(address, id.as_str(), type_name, live.etag.as_deref());
+        }
+        index.subscription_id = Some(SUB.to_string());
+        state::save(&self.state(), &mut index).unwrap();
+    }
+}
