@@ -76,7 +76,9 @@ fn redacted(body: &Json, other: Option<&Json>) -> Json {
                     let theirs = other.and_then(|o| o.get(key));
                     let is_secret = SECRET_KEYS.iter().any(|s| key.eq_ignore_ascii_case(s));
                     let shown = match value {
-                        Json::String(_) if is_secret && other.is_some() && theirs != Some(value) => {
+                        Json::String(_)
+                            if is_secret && other.is_some() && theirs != Some(value) =>
+                        {
                             Json::String(HIDDEN_CHANGED.to_string())
                         }
                         Json::String(_) if is_secret => Json::String(HIDDEN.to_string()),

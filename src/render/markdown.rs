@@ -164,11 +164,7 @@ fn details(rc: &ResourceChange) -> String {
 /// Writes `body` in a ```` ```diff ```` fence longer than any backtick run inside it, with the
 /// line marks moved to the first column.
 fn fenced(out: &mut dyn Write, body: &str) -> io::Result<()> {
-    let longest = body
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     writeln!(out, "{fence}diff")?;
     for line in body.lines() {

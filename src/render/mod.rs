@@ -70,12 +70,18 @@ pub(crate) fn action_label(rc: &ResourceChange) -> &'static str {
         (Action::NoOp, false) => "no-op",
         (Action::Create, _) => "create",
         (Action::Update, false) => "update in-place",
-        (Action::Replace {
-            create_before_destroy: false,
-        }, _) => "replace (destroy, then create)",
-        (Action::Replace {
-            create_before_destroy: true,
-        }, _) => "replace (create, then destroy)",
+        (
+            Action::Replace {
+                create_before_destroy: false,
+            },
+            _,
+        ) => "replace (destroy, then create)",
+        (
+            Action::Replace {
+                create_before_destroy: true,
+            },
+            _,
+        ) => "replace (create, then destroy)",
         (Action::Delete, _) => "destroy",
         (Action::Read, _) => "read during apply",
     }

@@ -77,14 +77,14 @@ pub fn write(out: &mut dyn Write, plan: &Plan, style: Style) -> io::Result<()> {
 
 /// The legend of the resource-level symbols the plan uses, in Terraform's order.
 fn write_legend(out: &mut dyn Write, plan: &Plan, p: Paint) -> io::Result<()> {
-    let used = |f: fn(Action) -> bool| {
-        plan.resources
-            .iter()
-            .any(|rc| is_shown(rc) && f(rc.action))
-    };
+    let used = |f: fn(Action) -> bool| plan.resources.iter().any(|rc| is_shown(rc) && f(rc.action));
     let rows: [(Sym, &str, bool); 6] = [
         (Sym::Add, "create", used(|a| a == Action::Create)),
-        (Sym::Change, "update in-place", used(|a| a == Action::Update)),
+        (
+            Sym::Change,
+            "update in-place",
+            used(|a| a == Action::Update),
+        ),
         (Sym::Remove, "destroy", used(|a| a == Action::Delete)),
         (
             Sym::DeleteCreate,
@@ -104,7 +104,11 @@ fn write_legend(out: &mut dyn Write, plan: &Plan, p: Paint) -> io::Result<()> {
                 }
             }),
         ),
-        (Sym::Read, "read (data resources)", used(|a| a == Action::Read)),
+        (
+            Sym::Read,
+            "read (data resources)",
+            used(|a| a == Action::Read),
+        ),
     ];
     if !rows.iter().any(|r| r.2) {
         return Ok(());

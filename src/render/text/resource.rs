@@ -112,7 +112,8 @@ pub(crate) fn write_resource(
         let id = rc.id.as_deref().unwrap_or_default();
         writeln!(out, "  # (imported from {})", quote(id))?;
     }
-    if is_deferred_read(rc) {
+    // Terraform's wording, unless the planner said why already.
+    if is_deferred_read(rc) && rc.reasons.is_empty() {
         writeln!(out, "  # (config refers to values not yet known)")?;
     }
     let keyword = match rc.mode {
@@ -207,7 +208,9 @@ fn row(a: &AttributeChange, name: &str, frame: Frame, level: usize, p: Paint) ->
     let after = a.after.as_ref().filter(|v| !v.is_null());
     let text = |s: &str| vec![s.to_string()];
     let (sym, value) = match frame {
-        Frame::Create if a.sensitive && (a.unknown || after.is_some()) => (Sym::Add, text(SENSITIVE)),
+        Frame::Create if a.sensitive && (a.unknown || after.is_some()) => {
+            (Sym::Add, text(SENSITIVE))
+        }
         Frame::Create if a.unknown => (Sym::Add, text(KNOWN_AFTER_APPLY)),
         Frame::Create => (Sym::Add, values::whole(after?, Sym::Add, level, p)),
         Frame::Delete => {
@@ -283,7 +286,10 @@ fn write_body(
         .max()
         .unwrap_or(0);
     for row in &block.rows {
-        let (first, rest) = row.value.split_first().map_or(("", &[][..]), |(f, r)| (f, r));
+        let (first, rest) = row
+            .value
+            .split_first()
+            .map_or(("", &[][..]), |(f, r)| (f, r));
         let forces = if row.forces {
             format!(" {}", p.red("# forces replacement"))
         } else {

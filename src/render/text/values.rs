@@ -96,7 +96,12 @@ pub(in crate::render) fn whole(v: &Json, sym: Sym, level: usize, p: Paint) -> Ve
 
 /// The change from `before` to `after` following `name = ` on a line at `level`: maps and lists
 /// element by element, anything else as `old -> new`.
-pub(in crate::render) fn change(before: &Json, after: &Json, level: usize, p: Paint) -> Vec<String> {
+pub(in crate::render) fn change(
+    before: &Json,
+    after: &Json,
+    level: usize,
+    p: Paint,
+) -> Vec<String> {
     match (before, after) {
         (Json::Object(b), Json::Object(a)) => map_change(b, a, level, p),
         (Json::Array(b), Json::Array(a)) => list_change(b, a, level, p),
