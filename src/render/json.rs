@@ -10,7 +10,11 @@
 //! target, the plan-wide notes and each resource's reasons and notes.
 //!
 //! As in Terraform, `before` and `after` hold sensitive values as they are; `before_sensitive`
-//! and `after_sensitive` say which ones they are.
+//! and `after_sensitive` say which ones they are. Values known only after apply are left out of
+//! `after` and `planned_values` (`null` in place inside lists), and `after_unknown` marks them.
+//! A data source read at plan time is not a change: `resource_changes` lists only the reads
+//! deferred to apply (there `["read"]` always means "during apply"), while `planned_values`
+//! holds every data source.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -48,7 +52,11 @@ pub fn to_value(plan: &Plan) -> Json {
     root.insert("planned_values".into(), planned_values(plan));
     root.insert(
         "resource_changes".into(),
-        plan.resources.iter().map(resource_change).collect(),
+        plan.resources
+            .iter()
+            .filter(|rc| rc.action != Action::Read || is_deferred_read(rc))
+            .map(resource_change)
+            .collect(),
     );
     root.insert(
         "output_changes".into(),
@@ -83,12 +91,13 @@ fn planned_values(plan: &Plan) -> Json {
         .iter()
         .filter(|rc| rc.action != Action::Delete)
     {
-        let values = rc
-            .after
-            .as_ref()
-            .or(rc.before.as_ref())
-            .filter(|v| v.is_object())
-            .map_or_else(|| json!({}), sort_keys);
+        let values = match (&rc.after, &rc.before) {
+            (Some(after), _) if after.is_object() => {
+                sort_keys(&known_only(after, &rc.after_unknown))
+            }
+            (_, Some(before)) if before.is_object() => sort_keys(before),
+            _ => json!({}),
+        };
         let mut resource = identity(rc);
         resource.insert("schema_version".into(), 0.into());
         resource.insert("values".into(), values);
@@ -205,7 +214,10 @@ fn resource_change(rc: &ResourceChange) -> Json {
     let mut change = Map::new();
     change.insert("actions".into(), json!(rc.action.terraform_actions()));
     change.insert("before".into(), before.map_or(Json::Null, sort_keys));
-    change.insert("after".into(), after.map_or(Json::Null, sort_keys));
+    change.insert(
+        "after".into(),
+        after.map_or(Json::Null, |a| sort_keys(&known_only(a, &rc.after_unknown))),
+    );
     change.insert(
         "after_unknown".into(),
         shape_or(&rc.after_unknown, json!({})),
@@ -218,7 +230,10 @@ fn resource_change(rc: &ResourceChange) -> Json {
         "after_sensitive".into(),
         after.map_or(json!(false), |_| sensitive),
     );
-    if matches!(rc.action, Action::Replace { .. }) {
+    if matches!(rc.action, Action::Replace { .. })
+        && rc.attributes.iter().any(|a| a.forces_replacement)
+    {
+        // Terraform leaves `replace_paths` out when no path caused the replacement.
         change.insert("replace_paths".into(), replace_paths(rc, before.or(after)));
     }
     if rc.importing {
@@ -239,6 +254,34 @@ fn resource_change(rc: &ResourceChange) -> Json {
         m.insert("action_reason".into(), reason.into());
     }
     Json::Object(m)
+}
+
+/// `v` without the values `unknown` (Terraform's `after_unknown` shape) marks `true`: left out of
+/// objects, `null` in lists, as Terraform's `after` has them.
+fn known_only(v: &Json, unknown: &Json) -> Json {
+    match (v, unknown) {
+        (Json::Object(map), Json::Object(mask)) => Json::Object(
+            map.iter()
+                .filter(|(k, _)| mask.get(*k) != Some(&Json::Bool(true)))
+                .map(|(k, v)| {
+                    let inner = mask.get(k).map_or_else(|| v.clone(), |m| known_only(v, m));
+                    (k.clone(), inner)
+                })
+                .collect(),
+        ),
+        (Json::Array(items), Json::Array(mask)) => Json::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match mask.get(i) {
+                    Some(Json::Bool(true)) => Json::Null,
+                    Some(m) => known_only(v, m),
+                    None => v.clone(),
+                })
+                .collect(),
+        ),
+        _ => v.clone(),
+    }
 }
 
 /// `v` with its keys sorted, or `default` when it is `null`.
@@ -282,7 +325,9 @@ fn output_change(o: &OutputChange) -> Json {
         "before": null,
         "after": after,
         "after_unknown": o.unknown,
-        "before_sensitive": false,
+        // The plan knows only whether the output is sensitive, so, as in Terraform, both sides
+        // say the same.
+        "before_sensitive": o.sensitive,
         "after_sensitive": o.sensitive,
     })
 }

@@ -112,7 +112,8 @@ pub(crate) fn write_resource(
         let id = rc.id.as_deref().unwrap_or_default();
         writeln!(out, "  # (imported from {})", quote(id))?;
     }
-    if is_deferred_read(rc) {
+    // Terraform's wording, unless the planner said why already.
+    if is_deferred_read(rc) && rc.reasons.is_empty() {
         writeln!(out, "  # (config refers to values not yet known)")?;
     }
     let keyword = match rc.mode {
