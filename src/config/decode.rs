@@ -80,16 +80,20 @@ pub(crate) fn resource(
         if let Some(id) = &id {
             values.insert("id".to_string(), Value::String(id.clone()));
         }
+        // What Azure has fills the computed values other resources refer to (an existing
+        // cluster's OIDC issuer URL). The instance itself keeps them unknown: a computed value
+        // the configuration did not write is never managed, so it never shows as a change.
+        let mut seen = values.clone();
         if decl.addr.mode == Mode::Managed
             && let Some(live) = ev.opts.data.computed(&addr, &values)
         {
-            for (k, v) in values.iter_mut() {
+            for (k, v) in seen.iter_mut() {
                 if let Some(known) = live.get(k) {
                     crate::config::eval::fill_unknown(v, known);
                 }
             }
         }
-        let object = Value::Map(values.clone());
+        let object = Value::Map(seen);
         for check in &decl.lifecycle.preconditions {
             check_condition(&mut scope, check, None, "precondition", d);
         }

@@ -9,4 +9,5 @@ mod fixtures;
 mod fmt;
 mod layers;
 mod plan;
+mod plan_json;
 mod validate;

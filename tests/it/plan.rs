@@ -111,8 +111,17 @@ fn existing_resources_plan_empty_with_one_get_each_and_nothing_else() {
     paths.sort();
     paths.dedup();
     assert_eq!(paths.len(), total, "a resource was read twice: {paths:#?}");
-    // Nine resources, but the association and the subnet are one ARM resource.
-    assert_eq!(total, 8, "{paths:#?}");
+    // Nine azurerm resources are ten ARM resources: the association is a field of the subnet,
+    // and the cluster's two maintenance windows are two maintenanceConfigurations.
+    assert_eq!(total, 10, "{paths:#?}");
+    assert_eq!(
+        paths
+            .iter()
+            .filter(|p| p.contains("/maintenanceconfigurations/"))
+            .count(),
+        2,
+        "{paths:#?}"
+    );
 }
 
 /// The text, Markdown and JSON of one plan (JSON reduced to the resources that change).
@@ -194,10 +203,6 @@ fn every_kind_of_edit_is_planned_and_drawn() {
         three_ways(&stack, &["-var=kubernetes_version=1.34"]),
     );
     snapshot(
-        "channel_managed_version",
-        three_ways(&stack, &["-var=kubernetes_version=1.33.2"]),
-    );
-    snapshot(
         "tags",
         three_ways(&stack, &[r#"-var=tags={team="platform",cost_center="43"}"#]),
     );
@@ -222,6 +227,21 @@ fn every_kind_of_edit_is_planned_and_drawn() {
     rt.block_on(client.put(&pool, &body, &Condition::None, &NoProgress))
         .unwrap();
     snapshot("autoscaled_count", three_ways(&stack, &[]));
+
+    // The patch channel moved the cluster from the configured 1.33.2 to 1.33.5.
+    let cluster: ResourceId = format!(
+        "/subscriptions/{SUB}/resourceGroups/rg-plan/providers/Microsoft.ContainerService/managedClusters/aks-plan"
+    )
+    .parse()
+    .unwrap();
+    let mut body = rt.block_on(client.get(&cluster)).unwrap().unwrap().body;
+    body["properties"]["kubernetesVersion"] = json!("1.33.5");
+    rt.block_on(client.put(&cluster, &body, &Condition::None, &NoProgress))
+        .unwrap();
+    snapshot(
+        "channel_managed_version",
+        three_ways(&stack, &["-var=kubernetes_version=1.33.2"]),
+    );
     let out = stack.plan(&["-detailed-exitcode"]);
     assert_eq!(out.code, 0, "{}", out.combined());
 }

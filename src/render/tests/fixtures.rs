@@ -50,6 +50,7 @@ pub(super) fn managed(type_name: &str, name: &str, action: Action) -> ResourceCh
         body_after: None,
         etag: None,
         depends_on: Vec::new(),
+        children: Vec::new(),
     }
 }
 

@@ -127,6 +127,17 @@ impl Stack {
                 .block_on(client.put(&id, &body, &Condition::None, &NoProgress))
                 .unwrap_or_else(|e| panic!("PUT {address}: {e}"));
             index.record_applied(address, id.as_str(), type_name, live.etag.as_deref());
+            for child in rc["children"].as_array().into_iter().flatten() {
+                assert_eq!(child["action"], "create", "{address}: {child}");
+                let child_id: ResourceId = child["id"].as_str().unwrap().parse().unwrap();
+                rt.block_on(client.put(
+                    &child_id,
+                    &child["body_after"],
+                    &Condition::None,
+                    &NoProgress,
+                ))
+                .unwrap_or_else(|e| panic!("PUT {child_id}: {e}"));
+            }
         }
         index.subscription_id = Some(SUB.to_string());
         state::save(&self.state(), &mut index).unwrap();
