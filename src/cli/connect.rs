@@ -51,7 +51,7 @@ pub fn provider_settings(block: &BTreeMap<String, Value>) -> ProviderSettings {
 }
 
 /// The provider block's `api_versions = { family = "YYYY-MM-DD" }`.
-fn api_versions(block: &BTreeMap<String, Value>) -> BTreeMap<String, String> {
+pub fn api_versions(block: &BTreeMap<String, Value>) -> BTreeMap<String, String> {
     block
         .get("api_versions")
         .and_then(Value::as_map)

@@ -171,7 +171,7 @@ async fn open_emulator(
     use crate::arm::auth::StaticToken;
     use crate::arm::claims;
     use crate::arm::traffic::TrafficRecorder;
-    use crate::cli::connect::TRAFFIC_DIR_VAR;
+    use crate::cli::connect::{TRAFFIC_DIR_VAR, api_versions};
     use crate::emulator::{Emulator, EmulatorConfig};
     use crate::model::ApiVersions;
 
@@ -197,16 +197,7 @@ async fn open_emulator(
         "oid": EMULATOR_OBJECT_ID,
         "appid": EMULATOR_CLIENT_ID,
     }));
-    let overrides = block
-        .get("api_versions")
-        .and_then(Value::as_map)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default();
-    let api = ApiVersions::default().with_overrides(&overrides, &process_env)?;
+    let api = ApiVersions::default().with_overrides(&api_versions(block), process_env)?;
     let mut client = ArmClient::new(
         base.clone(),
         endpoint.scope,

@@ -166,6 +166,20 @@ fn snapshot(name: &str, value: String) {
         r#""config_hash": "[HASH]""#,
     );
     settings.add_filter(r#""(e[tT]ag)": "[^"]+""#, r#""$1": "[ETAG]""#);
+    // What the emulator makes up per cluster and workspace, as Azure does.
+    settings.add_filter(
+        r#""(principal_id|object_id|client_id|workspace_id|guid)": "[0-9a-f-]{36}""#,
+        r#""$1": "[GUID]""#,
+    );
+    settings.add_filter(
+        r"(oic\.prod-aks\.azure\.com/[0-9a-f-]{36}/)[0-9a-f-]{36}/",
+        "$1[GUID]/",
+    );
+    settings.add_filter(r#"(fqdn": "[a-z0-9-]+-)[0-9a-f]{8}\."#, "$1[HASH].");
+    settings.add_filter(
+        r"publicIPAddresses/[0-9a-f-]{36}",
+        "publicIPAddresses/[GUID]",
+    );
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_suffix(name);
     settings.bind(|| insta::assert_snapshot!("plan_edit", value));

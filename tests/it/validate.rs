@@ -178,9 +178,9 @@ fn a_required_variable_without_a_value_is_an_error_in_a_root_configuration() {
 }
 
 #[test]
-fn usage_errors_exit_2_and_missing_directories_exit_1() {
+fn usage_errors_exit_64_and_missing_directories_exit_1() {
     let out = aksform(&["validate", "--no-such-flag"]);
-    assert_eq!(out.code, 2);
+    assert_eq!(out.code, 64);
     let out = aksform(&["validate", "no/such/dir"]);
     assert_eq!(out.code, 1);
     assert!(
