@@ -223,17 +223,9 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
-    /// Print Terraform's JSON plan format (the same as `-format=json`).
-    #[arg(long, conflicts_with = "format")]
-    pub json: bool,
-
-    /// Output format.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<PlanFormat>,
-
-    /// Also print a unified diff of each changing resource's ARM body (text and markdown).
-    #[arg(long)]
-    pub diff: bool,
+    /// How the plan is drawn.
+    #[command(flatten)]
+    pub output: OutputFlags,
 
     /// Exit 0 when there are no changes, 1 on error, 2 when there are changes.
     #[arg(long)]
@@ -268,17 +260,9 @@ pub struct ShowArgs {
     /// A plan saved with `plan -out FILE`; without it, the resources the state index owns.
     pub planfile: Option<PathBuf>,
 
-    /// Print Terraform's JSON plan format (the same as `-format=json`).
-    #[arg(long, conflicts_with = "format")]
-    pub json: bool,
-
-    /// Output format of a saved plan.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<PlanFormat>,
-
-    /// Also print a unified diff of each changing resource's ARM body.
-    #[arg(long)]
-    pub diff: bool,
+    /// How the plan is drawn.
+    #[command(flatten)]
+    pub output: OutputFlags,
 
     /// The directory of the root module, whose state index is shown without a plan file.
     #[arg(long, value_name = "DIR", default_value = ".")]
@@ -293,12 +277,30 @@ pub struct ShowArgs {
     pub target: TargetFlags,
 }
 
-/// The output format that `-json` and `-format` choose.
-pub fn plan_format(json: bool, format: Option<PlanFormat>) -> PlanFormat {
-    if json {
-        PlanFormat::Json
-    } else {
-        format.unwrap_or_default()
+/// How `plan` and `show` draw a plan.
+#[derive(Debug, Args, Default, Clone)]
+pub struct OutputFlags {
+    /// Print Terraform's JSON plan format (the same as `-format=json`).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<PlanFormat>,
+
+    /// Also print a unified diff of each changing resource's ARM body (text and markdown).
+    #[arg(long)]
+    pub diff: bool,
+}
+
+impl OutputFlags {
+    /// The format that `-json` and `-format` choose.
+    pub fn format(&self) -> PlanFormat {
+        if self.json {
+            PlanFormat::Json
+        } else {
+            self.format.unwrap_or_default()
+        }
     }
 }
 
@@ -448,12 +450,12 @@ mod tests {
             panic!()
         };
         assert_eq!(p.out, Some(PathBuf::from("tf.plan")));
-        assert!(p.detailed_exitcode && p.diff);
+        assert!(p.detailed_exitcode && p.output.diff);
         assert_eq!(p.parallelism, 4);
         assert!(!p.state.lock);
         assert_eq!(p.state.lock_timeout, std::time::Duration::from_secs(90));
         assert_eq!(p.allow_replace, ["azurerm_kubernetes_cluster.main"]);
-        assert_eq!(plan_format(p.json, p.format), PlanFormat::Markdown);
+        assert_eq!(p.output.format(), PlanFormat::Markdown);
         assert_eq!(p.dir, PathBuf::from("infra"));
     }
 
@@ -466,7 +468,7 @@ mod tests {
         assert!(p.state.lock);
         assert_eq!(p.parallelism, 10);
         assert_eq!(p.state.lock_timeout, std::time::Duration::ZERO);
-        assert_eq!(plan_format(p.json, p.format), PlanFormat::Text);
+        assert_eq!(p.output.format(), PlanFormat::Text);
         let args = normalize(["aksform", "plan", "-parallelism=0"].map(OsString::from));
         assert!(Cli::try_parse_from(args).is_err());
     }

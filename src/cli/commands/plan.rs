@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::apply::planning::{PlanningError, make_plan};
 use crate::arm::ClientOptions;
-use crate::cli::args::{PlanArgs, PlanFormat, plan_format};
+use crate::cli::args::{PlanArgs, PlanFormat};
 use crate::cli::commands::show::{diff_allowed, render_plan};
 use crate::cli::exit::ExitStatus;
 use crate::cli::fs::RealFs;
@@ -31,8 +31,8 @@ pub fn run(
     printer: &Printer,
     color: bool,
 ) -> anyhow::Result<ExitStatus> {
-    let format = plan_format(args.json, args.format);
-    if !diff_allowed(format, args.diff) {
+    let format = args.output.format();
+    if !diff_allowed(format, args.output.diff) {
         return Ok(ExitStatus::Usage);
     }
     let emulator = target::emulator_dir(&args.target, &args.dir);
@@ -150,7 +150,7 @@ pub fn run(
     }
     let plan = &outcome.planned.plan;
     let mut out = Vec::new();
-    render_plan(&mut out, plan, format, args.diff, color)?;
+    render_plan(&mut out, plan, format, args.output.diff, color)?;
     if let Some(file) = &args.out {
         let stamp = StateStamp {
             lineage: index.lineage.clone(),

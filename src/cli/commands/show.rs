@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::cli::args::{PlanFormat, ShowArgs, plan_format};
+use crate::cli::args::{PlanFormat, ShowArgs};
 use crate::cli::exit::ExitStatus;
 use crate::cli::target;
 use crate::plan::Plan;
@@ -80,8 +80,8 @@ pub fn diff_allowed(format: PlanFormat, diff: bool) -> bool {
 ///
 /// Only when writing the output fails.
 pub fn run(args: &ShowArgs, color: bool) -> anyhow::Result<ExitStatus> {
-    let format = plan_format(args.json, args.format);
-    if !diff_allowed(format, args.diff) {
+    let format = args.output.format();
+    if !diff_allowed(format, args.output.diff) {
         return Ok(ExitStatus::Usage);
     }
     let Some(file) = &args.planfile else {
@@ -106,7 +106,7 @@ pub fn run(args: &ShowArgs, color: bool) -> anyhow::Result<ExitStatus> {
         )?;
         writeln!(out)?;
     }
-    render_plan(&mut out, &saved.plan, format, args.diff, color)?;
+    render_plan(&mut out, &saved.plan, format, args.output.diff, color)?;
     io::stdout().lock().write_all(&out)?;
     Ok(ExitStatus::Success)
 }
@@ -123,7 +123,7 @@ fn show_state(args: &ShowArgs) -> anyhow::Result<ExitStatus> {
         }
     };
     let mut out = Vec::new();
-    if args.json || args.format == Some(PlanFormat::Json) {
+    if args.output.format() == PlanFormat::Json {
         serde_json::to_writer_pretty(&mut out, &index)?;
         writeln!(out)?;
     } else if index.resources.is_empty() {
