@@ -11,8 +11,11 @@ use super::refresh::refresh;
 use crate::arm::{ArmClient, ArmError};
 use crate::config::eval::{DataResolver, NoData};
 use crate::config::pipeline::Loaded;
+use crate::diag::Diagnostic;
 use crate::diag::Diagnostics;
+use crate::model::ApiFamily;
 use crate::plan::resolver::LiveValues;
+use crate::plan::upgrade::{judge, version_changes};
 use crate::plan::{Action, Owned, PlanOptions, Planned, Snapshot, plan, reads};
 
 /// How many evaluate-read-plan rounds may run before the plan is taken as it is.
@@ -108,7 +111,9 @@ pub async fn make_plan(
             .any(|id| !snapshot.was_read(id));
         let settled = now_fresh.is_subset(&fresh) && !unread;
         if settled || round == MAX_ROUNDS {
-            let reads = snapshot.len();
+            let mut planned = planned;
+            judge_upgrades(&client, &loaded, &mut planned, &mut snapshot).await?;
+            let reads = snapshot.len() + snapshot.extra.len();
             return Ok(Outcome {
                 loaded,
                 planned,
@@ -118,4 +123,59 @@ pub async fn make_plan(
         }
         fresh.extend(now_fresh);
     }
+}
+
+/// Reads the upgrade profile of every cluster whose version (or one of whose pools' versions)
+/// the plan changes in place, once per cluster, and turns every upgrade AKS would refuse into an
+/// error at the attribute.
+async fn judge_upgrades(
+    client: &ArmClient,
+    loaded: &Loaded,
+    planned: &mut Planned,
+    snapshot: &mut Snapshot,
+) -> Result<(), PlanningError> {
+    let changes = version_changes(&planned.plan);
+    for change in &changes {
+        let path = format!("{}/upgradeProfiles/default", change.cluster_id);
+        if !snapshot.extra.contains_key(&path) {
+            let profile = client
+                .get_path(&path, ApiFamily::ContainerService)
+                .await
+                .map_err(|e| PlanningError::Azure(vec![e]))?;
+            snapshot.extra.insert(path.clone(), profile);
+        }
+        let cluster_version = planned
+            .plan
+            .resources
+            .iter()
+            .filter(|r| {
+                r.id.as_deref()
+                    .is_some_and(|id| id.eq_ignore_ascii_case(&change.cluster_id))
+            })
+            .flat_map(|r| r.attributes.iter())
+            .find(|a| a.path == "kubernetes_version")
+            .and_then(|a| a.after.as_ref()?.as_str().map(str::to_string));
+        if let Err(why) = judge(change, &snapshot.extra[&path], cluster_version.as_deref()) {
+            let span_path = match change.attribute {
+                "default_node_pool.orchestrator_version" => {
+                    "default_node_pool.0.orchestrator_version"
+                }
+                other => other,
+            };
+            let span = loaded
+                .evaluated
+                .resources
+                .iter()
+                .find(|r| r.addr.to_string() == change.address)
+                .map(|r| r.span_of(span_path));
+            let mut d = Diagnostic::error(format!("{}: {why}", change.address))
+                .label("this upgrade would be refused by AKS")
+                .help("the cluster's upgrade profile lists the versions AKS offers from the running one; `az aks get-upgrades` shows the same list");
+            if let Some(span) = span {
+                d = d.at(span);
+            }
+            planned.diags.push(d);
+        }
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ mod resource;
 pub mod rules;
 pub mod saved;
 pub mod types;
+pub mod upgrade;
 pub mod views;
 
 pub use input::{LiveResource, Owned, PlanOptions, Snapshot};

@@ -216,6 +216,38 @@ fn every_kind_of_edit_is_planned_and_drawn() {
         "version_alias",
         three_ways(&stack, &["-var=kubernetes_version=1.34"]),
     );
+    // Skipping a minor version is refused at plan time, after one read of the upgrade profile.
+    let before = stack.requests().len();
+    let out = stack.plan(&["-var=kubernetes_version=1.35"]);
+    assert_eq!(out.code, 1, "{}", out.combined());
+    let flat = out
+        .stderr
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains(
+            "1.35 skips minor version 1.34, and AKS upgrades one minor version at a time"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("main.tf:"),
+        "the error points at the file: {}",
+        out.stderr
+    );
+    let profile_reads = stack.requests()[before..]
+        .iter()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("/upgradeProfiles/default")
+        })
+        .count();
+    assert_eq!(profile_reads, 1);
     snapshot(
         "tags",
         three_ways(&stack, &[r#"-var=tags={team="platform",cost_center="43"}"#]),

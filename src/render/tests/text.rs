@@ -368,3 +368,17 @@ fn attribute_order_does_not_matter() {
         plain(&plan(vec![cluster_create()]))
     );
 }
+
+#[test]
+fn null_members_of_a_created_object_are_left_out() {
+    let mut rc = managed("azurerm_network_security_group", "nodes", Action::Create);
+    rc.attributes = vec![set(
+        "security_rule",
+        json!([{"name": "deny-ssh", "description": null, "priority": 4000, "source_port_ranges": null}]),
+    )];
+    let text = plain(&plan(vec![rc]));
+    assert!(text.contains(r#""name"     = "deny-ssh""#), "{text}");
+    assert!(text.contains(r#""priority" = 4000"#), "{text}");
+    assert!(!text.contains("description"), "{text}");
+    assert!(!text.contains("source_port_ranges"), "{text}");
+}

@@ -81,9 +81,11 @@ pub(in crate::render) fn whole(v: &Json, sym: Sym, level: usize, p: Paint) -> Ve
             lines.push(format!("{}]", indent(level + 1)));
         }
         Json::Object(map) => {
-            let width = key_width(map.keys());
+            // As Terraform draws a created or destroyed object: null members are left out.
+            let shown = |item: &Json| sym == Sym::Same || !item.is_null();
+            let width = key_width(map.iter().filter(|(_, v)| shown(v)).map(|(k, _)| k));
             lines.push("{".to_string());
-            for (k, item) in sorted(map) {
+            for (k, item) in sorted(map).into_iter().filter(|(_, v)| shown(v)) {
                 let head = format!("{}{:width$} = ", p.lead(level + 1, sym), quote(k));
                 push_element(&mut lines, head, whole(item, sym, level + 1, p), "");
             }
