@@ -9,7 +9,7 @@ use aksform::arm::{Condition, NoProgress};
 use aksform::model::ResourceId;
 use serde_json::{Value, json};
 
-use crate::common::stack::{SUB, Stack};
+use crate::common::stack::{SUB, Stack, traffic_dir};
 use crate::common::{aksform_env, repo};
 
 fn example() -> PathBuf {
@@ -27,7 +27,12 @@ fn the_example_plans_every_resource_as_a_create_with_known_ids_against_the_built
     let state = format!("-state={}", tmp.path().join("emu/state.json").display());
     let dir = example();
     let dir = dir.to_str().unwrap();
-    let out = aksform_env(tmp.path(), &["plan", &emu, &state, "-json", dir], &[]);
+    let traffic = traffic_dir("fresh");
+    let env: Vec<(&str, &str)> = traffic
+        .iter()
+        .map(|d| ("AKSFORM_TRAFFIC_DIR", d.as_str()))
+        .collect();
+    let out = aksform_env(tmp.path(), &["plan", &emu, &state, "-json", dir], &env);
     assert_eq!(out.code, 0, "{}", out.combined());
     let plan: Value = serde_json::from_str(&out.stdout).unwrap();
     let changes = plan["resource_changes"].as_array().unwrap();
@@ -88,7 +93,7 @@ fn existing_resources_plan_empty_with_one_get_each_and_nothing_else() {
     let stack = Stack::new(&example(), &[]);
     stack.create_all(&[]);
     let before = stack.requests().len();
-    let out = stack.plan(&["-detailed-exitcode"]);
+    let out = stack.plan_recorded(Some("existing"), &["-detailed-exitcode"]);
     assert_eq!(out.code, 0, "{}", out.combined());
     assert!(
         out.stdout
@@ -218,7 +223,7 @@ fn every_kind_of_edit_is_planned_and_drawn() {
     );
     // Skipping a minor version is refused at plan time, after one read of the upgrade profile.
     let before = stack.requests().len();
-    let out = stack.plan(&["-var=kubernetes_version=1.35"]);
+    let out = stack.plan_recorded(Some("upgrade"), &["-var=kubernetes_version=1.35"]);
     assert_eq!(out.code, 1, "{}", out.combined());
     let flat = out
         .stderr
@@ -364,7 +369,24 @@ fn the_lock_is_held_and_named_and_bad_input_exits_1() {
 fn a_resource_outside_the_index_is_never_taken_over_silently() {
     let stack = Stack::new(&fixture(), &[]);
     stack.create_all(&[]);
+    let state_arg = format!("-state={}", stack.state().display());
+    let shown = aksform_env(stack.tmp.path(), &["show", &state_arg], &[]);
+    assert_eq!(shown.code, 0, "{}", shown.combined());
+    assert_eq!(shown.stdout.lines().count(), 6, "{}", shown.stdout);
+    assert!(
+        shown
+            .stdout
+            .contains("azurerm_kubernetes_cluster.main  /subscriptions/"),
+        "{}",
+        shown.stdout
+    );
     std::fs::remove_file(stack.state()).unwrap();
+    let shown = aksform_env(stack.tmp.path(), &["show", &state_arg], &[]);
+    assert!(
+        shown.stdout.contains("owns no resources yet"),
+        "{}",
+        shown.stdout
+    );
     let out = stack.plan(&[]);
     assert_eq!(out.code, 1, "{}", out.combined());
     assert!(

@@ -15,6 +15,17 @@ use serde_json::Value;
 use super::emulator::EmulatorProcess;
 use super::{Output, aksform_env};
 
+/// `$AKSFORM_CONFORMANCE_TRAFFIC_DIR/plan-LABEL`, when CI collects traffic.
+pub fn traffic_dir(label: &str) -> Option<String> {
+    let root = std::env::var_os("AKSFORM_CONFORMANCE_TRAFFIC_DIR")?;
+    Some(
+        Path::new(&root)
+            .join(format!("plan-{label}"))
+            .to_string_lossy()
+            .into_owned(),
+    )
+}
+
 /// The subscription of every stack test.
 pub const SUB: &str = "00000000-0000-4000-8000-0000000000c1";
 
@@ -57,19 +68,27 @@ impl Stack {
     /// Runs `aksform plan -state=… ARGS` against the emulator.
     #[track_caller]
     pub fn plan(&self, args: &[&str]) -> Output {
+        self.plan_recorded(None, args)
+    }
+
+    /// As [`Stack::plan`]; with a `label`, and when CI collects traffic for Microsoft's validator
+    /// (`AKSFORM_CONFORMANCE_TRAFFIC_DIR`), the client records its exchanges in `plan-LABEL/`.
+    #[track_caller]
+    pub fn plan_recorded(&self, label: Option<&str>, args: &[&str]) -> Output {
         let state = format!("-state={}", self.state().display());
         let mut all = vec!["plan", &state];
         all.extend_from_slice(args);
         all.push(self.dir.to_str().unwrap());
-        aksform_env(
-            self.tmp.path(),
-            &all,
-            &[
-                ("ARM_ENDPOINT", &self.emu.url),
-                ("ARM_ACCESS_TOKEN", "test-token"),
-                ("ARM_SUBSCRIPTION_ID", SUB),
-            ],
-        )
+        let traffic = label.and_then(traffic_dir);
+        let mut env = vec![
+            ("ARM_ENDPOINT", self.emu.url.as_str()),
+            ("ARM_ACCESS_TOKEN", "test-token"),
+            ("ARM_SUBSCRIPTION_ID", SUB),
+        ];
+        if let Some(dir) = &traffic {
+            env.push(("AKSFORM_TRAFFIC_DIR", dir.as_str()));
+        }
+        aksform_env(self.tmp.path(), &all, &env)
     }
 
     /// A client of the emulator.
