@@ -359,6 +359,18 @@ fn the_lock_is_held_and_named_and_bad_input_exits_1() {
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("retention_in_days"), "{}", out.stderr);
 
+    let mut other = aksform::state::StateIndex::new();
+    other.subscription_id = Some("00000000-0000-4000-8000-0000000000ff".into());
+    aksform::state::save(&stack.state(), &mut other).unwrap();
+    let out = stack.plan(&[]);
+    assert_eq!(out.code, 1, "{}", out.combined());
+    assert!(
+        out.stderr
+            .contains("belongs to subscription 00000000-0000-4000-8000-0000000000ff"),
+        "{}",
+        out.stderr
+    );
+
     std::fs::write(stack.state(), "{ not json").unwrap();
     let out = stack.plan(&[]);
     assert_eq!(out.code, 1);

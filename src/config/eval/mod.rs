@@ -302,6 +302,11 @@ impl Env<'_> {
 
     /// `module.call` in `inst`: its outputs, per instance when it has count or for_each.
     pub fn module_value(&self, inst: &ModuleInstance, call: &str) -> Value {
+        // A module whose source could not be loaded has been reported already: its outputs are
+        // unknown, not empty, so that every use of them does not add an error of its own.
+        if self.config_child(inst, call).is_none() {
+            return Value::Unknown;
+        }
         let Some(exp) = self.expansions.get(&(inst.clone(), call.to_string())) else {
             return Value::Unknown;
         };

@@ -805,3 +805,30 @@ resource "azurerm_kubernetes_cluster_node_pool" "p" {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_module_that_cannot_be_loaded_is_reported_once_not_at_every_use() {
+    let r = run_with(
+        &[(
+            "root/main.tf",
+            r#"
+module "aks" {
+  source = "../modules/missing"
+}
+output "id" {
+  value = module.aks.cluster_id
+}
+locals {
+  url = module.aks.oidc_issuer_url
+}
+"#,
+        )],
+        &[],
+    );
+    let errors = r.errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("module \"aks\": no directory"),
+        "{errors:#?}"
+    );
+}
