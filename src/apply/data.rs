@@ -35,8 +35,13 @@ pub struct DataReads {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Reads every data source instance whose arguments are known.
-pub async fn read_data(client: &ArmClient, evaluated: &Evaluated, who: &Identity) -> DataReads {
+/// Reads every data source instance whose arguments are known and that is not in `done`.
+pub async fn read_data(
+    client: &ArmClient,
+    evaluated: &Evaluated,
+    who: &Identity,
+    done: &BTreeMap<String, BTreeMap<String, Value>>,
+) -> DataReads {
     let mut out = DataReads::default();
     let mut claims: Option<Json> = None;
     for r in evaluated
@@ -45,6 +50,9 @@ pub async fn read_data(client: &ArmClient, evaluated: &Evaluated, who: &Identity
         .filter(|r| r.addr.resource.mode == Mode::Data)
     {
         let address = r.addr.to_string();
+        if done.contains_key(&address) {
+            continue;
+        }
         let read = match r.schema.type_name {
             "azurerm_client_config" => {
                 if claims.is_none() {
@@ -107,10 +115,27 @@ fn subscription(r: &ResourceInstance, who: &Identity) -> Option<BTreeMap<String,
     let sub = r
         .str("subscription_id")
         .map_or_else(|| who.subscription_id.clone(), str::to_string);
-    Some(BTreeMap::from([
+    // The subscription resource itself (display name, state, policies) is not read yet: those
+    // attributes are null, not "known after apply", so that a plan that uses them settles.
+    let mut values = BTreeMap::from([
         ("id".to_string(), text(format!("/subscriptions/{sub}"))),
         ("subscription_id".to_string(), text(sub)),
-    ]))
+        (
+            "tenant_id".to_string(),
+            who.tenant_id.clone().map_or(Value::Null, text),
+        ),
+        ("tags".to_string(), Value::map::<String>([])),
+    ]);
+    for unread in [
+        "display_name",
+        "state",
+        "location_placement_id",
+        "quota_id",
+        "spending_limit",
+    ] {
+        values.insert(unread.to_string(), Value::Null);
+    }
+    Some(values)
 }
 
 async fn resource_group(

@@ -3,7 +3,7 @@
 //! the set of resources to read or to create changes (at most a few rounds: ids follow from
 //! names, so they rarely depend on live values).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::data::{DataReads, Identity, read_data};
@@ -62,18 +62,33 @@ pub async fn make_plan(
         let diags = first.diags.clone();
         return Err(PlanningError::Config(Box::new(first), diags));
     }
-    let DataReads {
-        values: data,
-        problems,
-    } = read_data(&client, &first.evaluated, who).await;
-    if !problems.is_empty() {
-        let mut diags = first.diags.clone();
-        problems.into_iter().for_each(|p| diags.push(p));
-        return Err(PlanningError::Config(Box::new(first), diags));
-    }
+    // Data sources first, in rounds: one may take its arguments from another.
     let mut snapshot = Snapshot::default();
     let mut fresh: BTreeSet<String> = BTreeSet::new();
+    let mut data = BTreeMap::new();
     let mut loaded = first;
+    for _ in 0..MAX_ROUNDS {
+        let DataReads { values, problems } =
+            read_data(&client, &loaded.evaluated, who, &data).await;
+        if !problems.is_empty() {
+            let mut diags = loaded.diags.clone();
+            problems.into_iter().for_each(|p| diags.push(p));
+            return Err(PlanningError::Config(Box::new(loaded), diags));
+        }
+        if values.is_empty() {
+            break;
+        }
+        data.extend(values);
+        loaded = load(&LiveValues {
+            snapshot: &snapshot,
+            data: &data,
+            fresh: &fresh,
+        });
+        if loaded.diags.has_errors() {
+            let diags = loaded.diags.clone();
+            return Err(PlanningError::Config(Box::new(loaded), diags));
+        }
+    }
     let mut round = 0;
     loop {
         round += 1;

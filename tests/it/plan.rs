@@ -423,3 +423,65 @@ fn a_resource_outside_the_index_is_never_taken_over_silently() {
         out.stdout
     );
 }
+
+#[test]
+fn data_sources_are_read_at_plan_time() {
+    use crate::common::stack::{CLIENT_ID, OBJECT_ID, TENANT};
+    let stack = Stack::new(&repo().join("tests/fixtures/plan/data"), &[]);
+    let out = stack.plan(&[]);
+    assert_eq!(out.code, 1, "{}", out.combined());
+    assert!(
+        out.stderr
+            .contains("the resource group \"rg-shared\" does not exist in"),
+        "{}",
+        out.stderr
+    );
+
+    let client = stack.client();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let rg = ResourceId::resource_group(SUB, "rg-shared");
+    rt.block_on(client.put(
+        &rg,
+        &json!({"location": "northeurope"}),
+        &Condition::None,
+        &NoProgress,
+    ))
+    .unwrap();
+    let before = stack.requests().len();
+    let out = stack.plan(&["-json"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let plan: Value = serde_json::from_str(&out.stdout).unwrap();
+    let outputs = &plan["planned_values"]["outputs"];
+    assert_eq!(outputs["tenant_id"]["value"], TENANT);
+    assert_eq!(outputs["client_id"]["value"], CLIENT_ID);
+    assert_eq!(
+        outputs["subscription"]["value"],
+        format!("/subscriptions/{SUB}")
+    );
+    assert_eq!(outputs["location"]["value"], "northeurope");
+    let latest = outputs["latest_version"]["value"].as_str().unwrap();
+    assert!(latest.starts_with("1."), "{latest}");
+    let ws = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rc| rc["address"] == "azurerm_log_analytics_workspace.logs")
+        .unwrap();
+    assert_eq!(ws["change"]["after"]["tags"]["owner"], OBJECT_ID);
+    assert_eq!(ws["change"]["after"]["location"], "northeurope");
+    // Read now, so not listed as reads deferred to apply.
+    assert_eq!(plan["resource_changes"].as_array().unwrap().len(), 1);
+    // The group and the version list read once each, the workspace once: nothing else.
+    let paths: Vec<String> = stack.requests()[before..]
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths.len(), 3, "{paths:#?}");
+    assert!(
+        paths.iter().any(|p| p.ends_with("/kubernetesVersions")),
+        "{paths:#?}"
+    );
+}

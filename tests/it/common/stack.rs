@@ -29,6 +29,18 @@ pub fn traffic_dir(label: &str) -> Option<String> {
 /// The subscription of every stack test.
 pub const SUB: &str = "00000000-0000-4000-8000-0000000000c1";
 
+/// Who the stack tests run as: the claims `azurerm_client_config` reads.
+pub const TENANT: &str = "00000000-0000-4000-8000-0000000000d1";
+pub const OBJECT_ID: &str = "00000000-0000-4000-8000-0000000000d2";
+pub const CLIENT_ID: &str = "00000000-0000-4000-8000-0000000000d3";
+
+/// An unsigned access token carrying those claims (the emulator accepts any bearer token).
+static TOKEN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    aksform::arm::claims::unsigned(&serde_json::json!({
+        "tid": TENANT, "oid": OBJECT_ID, "appid": CLIENT_ID
+    }))
+});
+
 /// An emulator, a state directory and the configuration directory planned.
 pub struct Stack {
     pub emu: EmulatorProcess,
@@ -82,7 +94,7 @@ impl Stack {
         let traffic = label.and_then(traffic_dir);
         let mut env = vec![
             ("ARM_ENDPOINT", self.emu.url.as_str()),
-            ("ARM_ACCESS_TOKEN", "test-token"),
+            ("ARM_ACCESS_TOKEN", TOKEN.as_str()),
             ("ARM_SUBSCRIPTION_ID", SUB),
         ];
         if let Some(dir) = &traffic {
@@ -100,7 +112,7 @@ impl Stack {
         ArmClient::new(
             format!("{}/", self.emu.url).parse().unwrap(),
             format!("{}/.default", self.emu.url),
-            Arc::new(StaticToken::new("test-token".to_string().into())),
+            Arc::new(StaticToken::new(TOKEN.clone().into())),
             ApiVersions::default(),
             options,
         )
