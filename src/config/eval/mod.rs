@@ -449,4 +449,6 @@ fn import_address(root: &str, steps: &[Step]) -> String {
 }
 
 #[cfg(test)]
+mod module_tests;
+#[cfg(test)]
 pub(crate) mod tests;
