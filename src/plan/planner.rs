@@ -546,8 +546,10 @@ fn created_attributes(r: &ResourceInstance) -> Vec<AttributeChange> {
         .map(|(name, v)| AttributeChange {
             path: name.clone(),
             before: None,
-            after: v.is_wholly_known().then(|| views::to_json(v)),
-            unknown: !v.is_wholly_known(),
+            // A block with some computed parts keeps its known parts (the renderers mark the
+            // rest from `after_unknown`), so that a reviewer sees what the configuration says.
+            after: (!v.is_unknown()).then(|| views::to_json(v)),
+            unknown: v.is_unknown(),
             sensitive: views::is_sensitive(&r.schema.body, name),
             forces_replacement: false,
         })

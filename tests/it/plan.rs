@@ -70,6 +70,23 @@ fn the_example_plans_every_resource_as_a_create_with_known_ids_against_the_built
         "{}",
         out.stdout
     );
+    // The hardening a reviewer checks is drawn, not hidden behind "(known after apply)".
+    for (attr, value) in [
+        ("\"azure_rbac_enabled\"", "= true"),
+        ("local_account_disabled", "= true"),
+        ("\"network_policy\"", "= \"azure\""),
+        ("\"type\"", "= \"SystemAssigned\""),
+        ("\"only_critical_addons_enabled\"", "= true"),
+        ("\"principal_id\"", "= (known after apply)"),
+    ] {
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.contains(attr) && l.trim_end().ends_with(value)),
+            "{attr} {value}: {}",
+            out.stdout
+        );
+    }
     assert!(
         out.stdout
             .contains("Plan: 9 to add, 0 to change, 0 to destroy."),

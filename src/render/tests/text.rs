@@ -382,3 +382,24 @@ fn null_members_of_a_created_object_are_left_out() {
     assert!(!text.contains("description"), "{text}");
     assert!(!text.contains("source_port_ranges"), "{text}");
 }
+
+#[test]
+fn a_created_block_shows_its_known_parts_and_marks_the_rest() {
+    let mut rc = managed("azurerm_kubernetes_cluster", "main", Action::Create);
+    rc.attributes = vec![set(
+        "identity",
+        json!([{"type": "SystemAssigned", "principal_id": null, "identity_ids": null}]),
+    )];
+    rc.after_unknown = json!({"identity": [{"principal_id": true}]});
+    let text = plain(&plan(vec![rc]));
+    assert!(
+        text.contains(r#""principal_id" = (known after apply)"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""type"         = "SystemAssigned""#),
+        "{text}"
+    );
+    assert!(!text.contains("identity_ids"), "{text}");
+    assert!(!text.contains("identity = (known after apply)"), "{text}");
+}

@@ -154,7 +154,14 @@ fn tree(rc: &ResourceChange, frame: Frame, source: Option<&Json>, p: Paint) -> B
         let Some((name, parents)) = segments.split_last() else {
             continue;
         };
-        if let Some(row) = row(a, name, frame, parents.len() + 1, p) {
+        let mask = match frame {
+            Frame::Create => a
+                .path
+                .split('.')
+                .try_fold(&rc.after_unknown, |m, k| m.get(k)),
+            _ => None,
+        };
+        if let Some(row) = row(a, name, frame, mask, parents.len() + 1, p) {
             root.descend(parents).rows.push(row);
         }
     }
@@ -203,7 +210,14 @@ fn sort(block: &mut Block) {
 }
 
 /// One attribute as a row at `level`; `None` for an attribute a create leaves unset.
-fn row(a: &AttributeChange, name: &str, frame: Frame, level: usize, p: Paint) -> Option<Row> {
+fn row(
+    a: &AttributeChange,
+    name: &str,
+    frame: Frame,
+    mask: Option<&Json>,
+    level: usize,
+    p: Paint,
+) -> Option<Row> {
     let before = a.before.as_ref().filter(|v| !v.is_null());
     let after = a.after.as_ref().filter(|v| !v.is_null());
     let text = |s: &str| vec![s.to_string()];
@@ -212,7 +226,13 @@ fn row(a: &AttributeChange, name: &str, frame: Frame, level: usize, p: Paint) ->
             (Sym::Add, text(SENSITIVE))
         }
         Frame::Create if a.unknown => (Sym::Add, text(KNOWN_AFTER_APPLY)),
-        Frame::Create => (Sym::Add, values::whole(after?, Sym::Add, level, p)),
+        Frame::Create => match mask {
+            Some(m) => (
+                Sym::Add,
+                values::whole_masked(after?, m, Sym::Add, level, p),
+            ),
+            None => (Sym::Add, values::whole(after?, Sym::Add, level, p)),
+        },
         Frame::Delete => {
             let value = before.or(after)?;
             let shown = if a.sensitive {

@@ -96,6 +96,58 @@ pub(in crate::render) fn whole(v: &Json, sym: Sym, level: usize, p: Paint) -> Ve
     lines
 }
 
+/// As [`whole`] for a created value with unknown parts: where `mask` (Terraform's
+/// `after_unknown` for this value) is `true` the line says `(known after apply)`; null members of
+/// objects are left out.
+pub(in crate::render) fn whole_masked(
+    v: &Json,
+    mask: &Json,
+    sym: Sym,
+    level: usize,
+    p: Paint,
+) -> Vec<String> {
+    if mask == &Json::Bool(true) {
+        return vec![KNOWN_AFTER_APPLY.to_string()];
+    }
+    if !super::super::contains_true(mask) {
+        return whole(v, sym, level, p);
+    }
+    let mut lines = Vec::new();
+    match v {
+        Json::Array(items) => {
+            lines.push("[".to_string());
+            for (i, item) in items.iter().enumerate() {
+                let m = mask.get(i).unwrap_or(&Json::Bool(false));
+                let value = whole_masked(item, m, sym, level + 1, p);
+                push_element(&mut lines, p.lead(level + 1, sym), value, ",");
+            }
+            lines.push(format!("{}]", indent(level + 1)));
+        }
+        Json::Object(map) => {
+            let unknown = |k: &str| mask.get(k).is_some_and(super::super::contains_true);
+            let shown: Vec<_> = sorted(map)
+                .into_iter()
+                .filter(|(k, v)| !v.is_null() || unknown(k))
+                .collect();
+            let width = key_width(shown.iter().map(|(k, _)| *k));
+            lines.push("{".to_string());
+            for (k, item) in shown {
+                let m = mask.get(k.as_str()).unwrap_or(&Json::Bool(false));
+                let head = format!("{}{:width$} = ", p.lead(level + 1, sym), quote(k));
+                push_element(
+                    &mut lines,
+                    head,
+                    whole_masked(item, m, sym, level + 1, p),
+                    "",
+                );
+            }
+            lines.push(format!("{}}}", indent(level + 1)));
+        }
+        _ => lines.push(inline(v)),
+    }
+    lines
+}
+
 /// The change from `before` to `after` following `name = ` on a line at `level`: maps and lists
 /// element by element, anything else as `old -> new`.
 pub(in crate::render) fn change(
