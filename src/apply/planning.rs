@@ -102,12 +102,16 @@ pub async fn make_plan(
                 .map_err(PlanningError::Azure)?;
             snapshot.merge(read);
         }
-        let resolver = LiveValues {
-            snapshot: &snapshot,
-            data: &data,
-            fresh: &fresh,
-        };
-        loaded = load(&resolver);
+        // Evaluating again only pays when Azure had something to fill in: with nothing found,
+        // the configuration evaluates as it just did.
+        if snapshot.any_exists() || !fresh.is_empty() {
+            let resolver = LiveValues {
+                snapshot: &snapshot,
+                data: &data,
+                fresh: &fresh,
+            };
+            loaded = load(&resolver);
+        }
         if loaded.diags.has_errors() {
             let diags = loaded.diags.clone();
             return Err(PlanningError::Config(Box::new(loaded), diags));

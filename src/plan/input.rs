@@ -53,6 +53,11 @@ impl Snapshot {
         self.extra.extend(other.extra);
     }
 
+    /// Whether any resource read exists.
+    pub fn any_exists(&self) -> bool {
+        self.resources.values().any(Option::is_some)
+    }
+
     /// How many resources were read.
     pub fn len(&self) -> usize {
         self.resources.len()
