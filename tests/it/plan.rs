@@ -9,7 +9,7 @@ use aksform::arm::{Condition, NoProgress};
 use aksform::model::ResourceId;
 use serde_json::{Value, json};
 
-use crate::common::stack::{SUB, Stack, traffic_dir};
+use crate::common::stack::{SUB, Stack, runtime, traffic_dir};
 use crate::common::{aksform_env, repo};
 
 fn example() -> PathBuf {
@@ -281,10 +281,7 @@ fn every_kind_of_edit_is_planned_and_drawn() {
 
     // The autoscaler moved the pool to five nodes: the live count differs, the plan does not.
     let client = stack.client();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let pool: ResourceId = format!(
         "/subscriptions/{SUB}/resourceGroups/rg-plan/providers/Microsoft.ContainerService/managedClusters/aks-plan/agentPools/apps"
     )
@@ -455,10 +452,7 @@ fn data_sources_are_read_at_plan_time() {
     );
 
     let client = stack.client();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let rg = ResourceId::resource_group(SUB, "rg-shared");
     rt.block_on(client.put(
         &rg,

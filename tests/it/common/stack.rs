@@ -41,6 +41,14 @@ static TOKEN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     }))
 });
 
+/// A runtime for the ARM client's calls in a test.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 /// An emulator, a state directory and the configuration directory planned.
 pub struct Stack {
     pub emu: EmulatorProcess,
@@ -130,10 +138,7 @@ impl Stack {
         assert_eq!(out.code, 0, "{}", out.combined());
         let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         let client = self.client();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = runtime();
         let mut index = StateIndex::new();
         for rc in saved["plan"]["resources"].as_array().unwrap() {
             if rc["action"] != "create" || rc["mode"] != "managed" {
