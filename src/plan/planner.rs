@@ -394,27 +394,20 @@ impl Ctx<'_> {
     fn base(&self, d: Option<&Desired>, action: Action) -> ResourceChange {
         let r = self.r;
         ResourceChange {
-            address: self.address.to_string(),
-            module: r.addr.module.to_string(),
-            mode: Mode::Managed,
-            type_name: r.schema.type_name.to_string(),
-            name: r.addr.resource.name.clone(),
             index: index_of(r),
             id: d.map(|d| d.id.to_string()),
-            action,
-            importing: false,
-            reasons: Vec::new(),
-            attributes: Vec::new(),
-            notes: Vec::new(),
-            before: None,
             after: Some(views::map_to_json(&r.values)),
             after_unknown: views::map_unknown_mask(&r.values),
             sensitive: views::sensitive_mask(&r.schema.body, &r.values),
-            body_before: None,
-            body_after: None,
-            etag: None,
-            depends_on: Vec::new(),
             children: d.map(|d| self.child_writes(d)).unwrap_or_default(),
+            ..ResourceChange::new(
+                self.address.to_string(),
+                r.addr.module.to_string(),
+                Mode::Managed,
+                r.schema.type_name.to_string(),
+                r.addr.resource.name.clone(),
+                action,
+            )
         }
     }
 
@@ -482,59 +475,45 @@ fn deletion(o: &Owned, snapshot: &Snapshot) -> Option<ResourceChange> {
     }
     let (type_name, name) = last_resource(&o.address);
     let before = views::map_to_json(&from_arm(&o.type_name, &live.body));
+    let type_name = if type_name.is_empty() {
+        o.type_name.clone()
+    } else {
+        type_name
+    };
     Some(ResourceChange {
-        address: o.address.clone(),
-        module: module_of(&o.address),
-        mode: Mode::Managed,
-        type_name: if type_name.is_empty() {
-            o.type_name.clone()
-        } else {
-            type_name
-        },
-        name,
-        index: None,
         id: Some(o.id.clone()),
-        action: Action::Delete,
-        importing: false,
         reasons: vec!["it is no longer in the configuration".into()],
-        attributes: Vec::new(),
-        notes: Vec::new(),
         before: Some(before),
-        after: None,
-        after_unknown: Json::Object(serde_json::Map::new()),
-        sensitive: Json::Object(serde_json::Map::new()),
         body_before: Some(live.body.clone()),
-        body_after: None,
         etag: live.etag.clone(),
-        depends_on: Vec::new(),
-        children: Vec::new(),
+        ..ResourceChange::new(
+            o.address.clone(),
+            module_of(&o.address),
+            Mode::Managed,
+            type_name,
+            name,
+            Action::Delete,
+        )
     })
 }
 
 /// A data source whose arguments are known only after apply: read then.
 fn data_read(r: &ResourceInstance, address: &str) -> ResourceChange {
     ResourceChange {
-        address: address.to_string(),
-        module: module_of(address),
-        mode: Mode::Data,
-        type_name: r.schema.type_name.to_string(),
-        name: r.addr.resource.name.clone(),
         index: index_of(r),
         id: r.id.clone(),
-        action: Action::Read,
-        importing: false,
         reasons: vec!["its arguments are known only after apply".into()],
-        attributes: Vec::new(),
-        notes: Vec::new(),
-        before: None,
         after: Some(views::map_to_json(&r.values)),
         after_unknown: views::map_unknown_mask(&r.values),
         sensitive: views::sensitive_mask(&r.schema.body, &r.values),
-        body_before: None,
-        body_after: None,
-        etag: None,
-        depends_on: Vec::new(),
-        children: Vec::new(),
+        ..ResourceChange::new(
+            address.to_string(),
+            module_of(address),
+            Mode::Data,
+            r.schema.type_name.to_string(),
+            r.addr.resource.name.clone(),
+            Action::Read,
+        )
     }
 }
 

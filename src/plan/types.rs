@@ -139,6 +139,43 @@ pub struct ResourceChange {
     pub children: Vec<ChildWrite>,
 }
 
+impl ResourceChange {
+    /// A change of `address` with nothing decided but its action: no reasons, attributes,
+    /// sides, bodies or children yet. The planner and tests fill in the rest.
+    pub fn new(
+        address: String,
+        module: String,
+        mode: Mode,
+        type_name: String,
+        name: String,
+        action: Action,
+    ) -> Self {
+        ResourceChange {
+            address,
+            module,
+            mode,
+            type_name,
+            name,
+            index: None,
+            id: None,
+            action,
+            importing: false,
+            reasons: Vec::new(),
+            attributes: Vec::new(),
+            notes: Vec::new(),
+            before: None,
+            after: None,
+            after_unknown: Json::Object(serde_json::Map::new()),
+            sensitive: Json::Object(serde_json::Map::new()),
+            body_before: None,
+            body_after: None,
+            etag: None,
+            depends_on: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+}
+
 /// One ARM resource written on behalf of an azurerm resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChildWrite {

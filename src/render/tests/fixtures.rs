@@ -29,29 +29,14 @@ pub(super) fn cluster_id() -> String {
 
 /// A managed resource at the root with nothing set but its action.
 pub(super) fn managed(type_name: &str, name: &str, action: Action) -> ResourceChange {
-    ResourceChange {
-        address: format!("{type_name}.{name}"),
-        module: String::new(),
-        mode: Mode::Managed,
-        type_name: type_name.into(),
-        name: name.into(),
-        index: None,
-        id: None,
+    ResourceChange::new(
+        format!("{type_name}.{name}"),
+        String::new(),
+        Mode::Managed,
+        type_name.into(),
+        name.into(),
         action,
-        importing: false,
-        reasons: Vec::new(),
-        attributes: Vec::new(),
-        notes: Vec::new(),
-        before: None,
-        after: None,
-        after_unknown: json!({}),
-        sensitive: json!({}),
-        body_before: None,
-        body_after: None,
-        etag: None,
-        depends_on: Vec::new(),
-        children: Vec::new(),
-    }
+    )
 }
 
 /// A data source read.
