@@ -16,7 +16,7 @@ use aksform::apply::planning::{Outcome, PlanningError, make_plan};
 use aksform::arm::auth::StaticToken;
 use aksform::arm::request::{ArmRequest, Repeat};
 use aksform::arm::{ArmClient, ClientOptions, Condition, NoProgress};
-use aksform::config::eval::DataResolver;
+use aksform::config::eval::{DataResolver, NoData};
 use aksform::config::fs::MemFs;
 use aksform::config::pipeline::{LoadOptions, Loaded, load};
 use aksform::emulator::{Emulator, EmulatorConfig};
@@ -198,6 +198,7 @@ async fn plan_once(
     owned: &[Owned],
 ) -> Outcome {
     make_plan(
+        load_with(&NoData),
         load_with,
         client(url),
         who,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::data::{DataReads, Identity, read_data};
 use super::refresh::refresh;
 use crate::arm::{ArmClient, ArmError};
-use crate::config::eval::{DataResolver, NoData};
+use crate::config::eval::DataResolver;
 use crate::config::pipeline::Loaded;
 use crate::diag::Diagnostic;
 use crate::diag::Diagnostics;
@@ -43,13 +43,15 @@ pub enum PlanningError {
     Azure(Vec<ArmError>),
 }
 
-/// Plans. `load` evaluates the configuration with a resolver (the CLI's files, variables and
-/// subscription).
+/// Plans. `first` is the configuration as evaluated without Azure (the caller has it already,
+/// for the provider block); `load` evaluates it again with a resolver (the CLI's files,
+/// variables and subscription).
 ///
 /// # Errors
 ///
 /// Configuration errors (with the loaded configuration, for rendering them) or read failures.
 pub async fn make_plan(
+    first: Loaded,
     load: &dyn Fn(&dyn DataResolver) -> Loaded,
     client: Arc<ArmClient>,
     who: &Identity,
@@ -57,7 +59,6 @@ pub async fn make_plan(
     options: &PlanOptions,
     parallelism: usize,
 ) -> Result<Outcome, PlanningError> {
-    let first = load(&NoData);
     if first.diags.has_errors() {
         let diags = first.diags.clone();
         return Err(PlanningError::Config(Box::new(first), diags));

@@ -63,6 +63,20 @@ pub fn api_versions(block: &BTreeMap<String, Value>) -> BTreeMap<String, String>
         .unwrap_or_default()
 }
 
+/// `client`, recording its exchanges when `AKSFORM_TRAFFIC_DIR` is set.
+///
+/// # Errors
+///
+/// When the directory cannot be created.
+pub fn record_traffic(client: ArmClient, env: Env) -> anyhow::Result<ArmClient> {
+    let Some(dir) = env(TRAFFIC_DIR_VAR).filter(|d| !d.trim().is_empty()) else {
+        return Ok(client);
+    };
+    let recorder = TrafficRecorder::new(Path::new(&dir))
+        .with_context(|| format!("{TRAFFIC_DIR_VAR}={dir}: cannot create the directory"))?;
+    Ok(client.with_traffic(recorder))
+}
+
 /// Connects: chooses and builds the credential, resolves the endpoint and api-versions.
 /// Nothing is sent yet; the first request fetches the token.
 ///
@@ -87,11 +101,7 @@ pub fn connect(
         api,
         options,
     );
-    if let Some(dir) = env(TRAFFIC_DIR_VAR).filter(|d| !d.trim().is_empty()) {
-        let recorder = TrafficRecorder::new(Path::new(&dir))
-            .with_context(|| format!("{TRAFFIC_DIR_VAR}={dir}: cannot create the directory"))?;
-        client = client.with_traffic(recorder);
-    }
+    client = record_traffic(client, env)?;
     Ok(Connection {
         client,
         endpoint,

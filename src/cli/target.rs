@@ -9,13 +9,13 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 use crate::apply::data::Identity;
-use crate::arm::auth::{Env, process_env};
+use crate::arm::auth::{Env, ProviderSettings, process_env};
 use crate::arm::{ArmClient, ClientOptions};
 use crate::cli::args::TargetFlags;
 use crate::cli::connect::{connect, provider_settings};
 use crate::config::value::Value;
 use crate::plan::Target;
-use crate::state::{LOCK_FILE, STATE_DIR, STATE_FILE};
+use crate::state::{STATE_DIR, STATE_FILE};
 
 /// The subscription every emulator run uses, unless the provider block names one.
 pub const EMULATOR_SUBSCRIPTION: &str = "00000000-0000-4000-8000-00000000e001";
@@ -62,8 +62,15 @@ pub fn lock_path(given: Option<&Path>, root: &Path) -> PathBuf {
             name.push(".lock");
             path.with_file_name(name)
         }
-        None => root.join(STATE_DIR).join(LOCK_FILE),
+        None => crate::state::lock_path(root),
     }
+}
+
+/// The `TF_VAR_*` variables of the process environment, for [`crate::config::pipeline::LoadOptions`].
+pub fn tf_var_env() -> Vec<(String, String)> {
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("TF_VAR_"))
+        .collect()
 }
 
 /// The subscription a configuration is evaluated with before connecting: the fixed emulator
@@ -73,9 +80,7 @@ pub fn environment_subscription(emulator: bool) -> Option<String> {
     if emulator {
         return Some(EMULATOR_SUBSCRIPTION.to_string());
     }
-    ["ARM_SUBSCRIPTION_ID", "AZURE_SUBSCRIPTION_ID"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|s| !s.trim().is_empty()))
+    crate::arm::auth::subscription(&process_env, &ProviderSettings::default())
 }
 
 /// A connected run.
@@ -150,7 +155,7 @@ pub async fn open(
 }
 
 /// A subscription id must be a GUID before anything is sent with it.
-fn check_guid(subscription: &str) -> anyhow::Result<()> {
+pub(crate) fn check_guid(subscription: &str) -> anyhow::Result<()> {
     if uuid::Uuid::parse_str(subscription).is_err() {
         anyhow::bail!(
             "subscription {subscription:?} is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000)"
@@ -170,8 +175,7 @@ async fn open_emulator(
 
     use crate::arm::auth::StaticToken;
     use crate::arm::claims;
-    use crate::arm::traffic::TrafficRecorder;
-    use crate::cli::connect::{TRAFFIC_DIR_VAR, api_versions};
+    use crate::cli::connect::{api_versions, record_traffic};
     use crate::emulator::{Emulator, EmulatorConfig};
     use crate::model::ApiVersions;
 
@@ -198,18 +202,14 @@ async fn open_emulator(
         "appid": EMULATOR_CLIENT_ID,
     }));
     let api = ApiVersions::default().with_overrides(&api_versions(block), process_env)?;
-    let mut client = ArmClient::new(
+    let client = ArmClient::new(
         base.clone(),
         endpoint.scope,
         Arc::new(StaticToken::new(Secret::new(token))),
         api,
         options,
     );
-    if let Some(traffic) = process_env(TRAFFIC_DIR_VAR).filter(|d| !d.trim().is_empty()) {
-        let recorder = TrafficRecorder::new(Path::new(&traffic))
-            .with_context(|| format!("{TRAFFIC_DIR_VAR}={traffic}: cannot create the directory"))?;
-        client = client.with_traffic(recorder);
-    }
+    let client = record_traffic(client, &process_env)?;
     Ok(Session {
         client: Arc::new(client),
         target: Target {

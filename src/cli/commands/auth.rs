@@ -98,11 +98,9 @@ pub fn run(args: &AuthArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     };
     writeln!(out, "subscription  {sub}")?;
     out.flush()?;
-    if uuid::Uuid::parse_str(sub).is_err() {
+    if let Err(e) = crate::cli::target::check_guid(sub) {
         drop(out);
-        eprintln!(
-            "error: subscription {sub:?} is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000)"
-        );
+        eprintln!("error: {e}");
         return Ok(ExitStatus::Failure);
     }
     let runtime = tokio::runtime::Builder::new_current_thread()

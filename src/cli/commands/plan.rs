@@ -52,9 +52,7 @@ pub fn run(
         Err(e) => return failed(&e),
     };
 
-    let tf_vars: Vec<(String, String)> = std::env::vars()
-        .filter(|(k, _)| k.starts_with("TF_VAR_"))
-        .collect();
+    let tf_vars = target::tf_var_env();
     let env_subscription = target::environment_subscription(emulator.is_some());
     let load_with = |data: &dyn DataResolver| -> Loaded {
         let opts = LoadOptions {
@@ -77,7 +75,6 @@ pub fn run(
         .then(|| first.evaluated.subscription_id.clone())
         .flatten();
     let block = first.evaluated.provider.clone();
-    drop(first);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -105,6 +102,7 @@ pub fn run(
             adopt: args.adopt.clone(),
         };
         let result = make_plan(
+            first,
             &load_with,
             Arc::clone(&session.client),
             &session.identity,

@@ -33,14 +33,9 @@ pub fn run(
     printer: &Printer,
 ) -> anyhow::Result<ExitStatus> {
     let opts = LoadOptions {
-        env: std::env::vars()
-            .filter(|(k, _)| k.starts_with("TF_VAR_"))
-            .collect(),
+        env: crate::cli::target::tf_var_env(),
         cli: vars,
-        subscription_id: std::env::var("ARM_SUBSCRIPTION_ID")
-            .or_else(|_| std::env::var("AZURE_SUBSCRIPTION_ID"))
-            .ok()
-            .filter(|s| !s.is_empty()),
+        subscription_id: crate::cli::target::environment_subscription(false),
         ..LoadOptions::default()
     };
     let loaded = load(&RealFs, &args.dir, &opts);
