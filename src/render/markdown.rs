@@ -164,13 +164,42 @@ fn details(rc: &ResourceChange) -> String {
 /// Writes `body` in a ```` ```diff ```` fence longer than any backtick run inside it, with the
 /// line marks moved to the first column.
 fn fenced(out: &mut dyn Write, body: &str) -> io::Result<()> {
-    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
+    let fence = fence_for(body);
     writeln!(out, "{fence}diff")?;
     for line in body.lines() {
         writeln!(out, "{}", mark_first(line))?;
     }
     writeln!(out, "{fence}")
+}
+
+/// A backtick fence longer than any run of backticks in `body` (at least three).
+fn fence_for(body: &str) -> String {
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+/// Writes the ARM body diff of `plan` ([`super::diff`]) as a collapsed `<details>` block with a
+/// ```` ```diff ```` fence; nothing when no body changes.
+///
+/// # Errors
+///
+/// Only the errors of `out`.
+pub fn write_body_diff(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
+    let mut body = Vec::new();
+    super::diff::write(&mut body, plan)?;
+    if body.is_empty() {
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(&body);
+    let fence = fence_for(&text);
+    writeln!(out)?;
+    writeln!(out, "<details><summary>ARM request bodies</summary>")?;
+    writeln!(out)?;
+    writeln!(out, "{fence}diff")?;
+    out.write_all(&body)?;
+    writeln!(out, "{fence}")?;
+    writeln!(out)?;
+    writeln!(out, "</details>")
 }
 
 /// `      + name = "x"` as `+       name = "x"`: the same width, the mark where a diff

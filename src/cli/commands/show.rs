@@ -41,21 +41,7 @@ pub fn render_plan(
         PlanFormat::Markdown => {
             render::markdown::write(out, plan)?;
             if diff {
-                let mut body = Vec::new();
-                render::diff::write(&mut body, plan)?;
-                if !body.is_empty() {
-                    let text = String::from_utf8_lossy(&body);
-                    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-                    let fence = "`".repeat(longest.max(2) + 1);
-                    writeln!(out)?;
-                    writeln!(out, "<details><summary>ARM request bodies</summary>")?;
-                    writeln!(out)?;
-                    writeln!(out, "{fence}diff")?;
-                    out.write_all(&body)?;
-                    writeln!(out, "{fence}")?;
-                    writeln!(out)?;
-                    writeln!(out, "</details>")?;
-                }
+                render::markdown::write_body_diff(out, plan)?;
             }
             Ok(())
         }
