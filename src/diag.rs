@@ -620,6 +620,16 @@ pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>)
         .unwrap_or_default()
 }
 
+/// serde_json's error as `(line, column, message)`, the message without its " at line L column
+/// C" suffix, so that callers can put the position where their format wants it (`file:line:col`).
+pub fn json_error_parts(err: &serde_json::Error) -> (usize, usize, String) {
+    let (line, column) = (err.line(), err.column());
+    let full = err.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    (line, column, message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

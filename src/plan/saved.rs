@@ -89,13 +89,11 @@ pub fn encode(saved: &SavedPlan) -> Vec<u8> {
 /// See [`SavedPlanError`].
 pub fn decode(bytes: &[u8]) -> Result<SavedPlan, SavedPlanError> {
     let malformed = |e: serde_json::Error| {
-        let (line, column) = (e.line(), e.column());
-        let full = e.to_string();
-        let suffix = format!(" at line {line} column {column}");
+        let (line, column, message) = crate::diag::json_error_parts(&e);
         SavedPlanError::Malformed {
             line,
             column,
-            message: full.strip_suffix(&suffix).unwrap_or(&full).to_string(),
+            message,
         }
     };
     let probe: serde_json::Value = serde_json::from_slice(bytes).map_err(malformed)?;

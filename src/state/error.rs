@@ -115,10 +115,7 @@ impl StateError {
     /// A [`StateError::Corrupt`] from a serde_json error, keeping its line and column apart from
     /// its message.
     pub(crate) fn corrupt(path: &Path, err: &serde_json::Error) -> Self {
-        let (line, column) = (err.line(), err.column());
-        let full = err.to_string();
-        let suffix = format!(" at line {line} column {column}");
-        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+        let (line, column, message) = crate::diag::json_error_parts(err);
         StateError::Corrupt {
             path: path.to_path_buf(),
             line,
