@@ -3,6 +3,7 @@
 //! the set of resources to read or to create changes (at most a few rounds: ids follow from
 //! names, so they rarely depend on live values).
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -11,11 +12,10 @@ use super::refresh::refresh;
 use crate::arm::{ArmClient, ArmError};
 use crate::config::eval::DataResolver;
 use crate::config::pipeline::Loaded;
-use crate::diag::Diagnostic;
 use crate::diag::Diagnostics;
 use crate::model::ApiFamily;
 use crate::plan::resolver::LiveValues;
-use crate::plan::upgrade::{judge, version_changes};
+use crate::plan::upgrade::{profile_path, upgrade_diagnostics, version_changes};
 use crate::plan::{Action, Owned, PlanOptions, Planned, Snapshot, plan, reads};
 
 /// How many evaluate-read-plan rounds may run before the plan is taken as it is.
@@ -146,56 +146,25 @@ pub async fn make_plan(
 }
 
 /// Reads the upgrade profile of every cluster whose version (or one of whose pools' versions)
-/// the plan changes in place, once per cluster, and turns every upgrade AKS would refuse into an
-/// error at the attribute.
+/// the plan changes in place, once per cluster, into `snapshot.extra`; then the planner's
+/// [`upgrade_diagnostics`] judges them.
 async fn judge_upgrades(
     client: &ArmClient,
     loaded: &Loaded,
     planned: &mut Planned,
     snapshot: &mut Snapshot,
 ) -> Result<(), PlanningError> {
-    let changes = version_changes(&planned.plan);
-    for change in &changes {
-        let path = format!("{}/upgradeProfiles/default", change.cluster_id);
-        if !snapshot.extra.contains_key(&path) {
+    for change in version_changes(&planned.plan) {
+        if let Entry::Vacant(slot) = snapshot.extra.entry(profile_path(&change.cluster_id)) {
             let profile = client
-                .get_path(&path, ApiFamily::ContainerService)
+                .get_path(slot.key(), ApiFamily::ContainerService)
                 .await
                 .map_err(|e| PlanningError::Azure(vec![e]))?;
-            snapshot.extra.insert(path.clone(), profile);
+            slot.insert(profile);
         }
-        let cluster_version = planned
-            .plan
-            .resources
-            .iter()
-            .filter(|r| {
-                r.id.as_deref()
-                    .is_some_and(|id| id.eq_ignore_ascii_case(&change.cluster_id))
-            })
-            .flat_map(|r| r.attributes.iter())
-            .find(|a| a.path == "kubernetes_version")
-            .and_then(|a| a.after.as_ref()?.as_str().map(str::to_string));
-        if let Err(why) = judge(change, &snapshot.extra[&path], cluster_version.as_deref()) {
-            let span_path = match change.attribute {
-                "default_node_pool.orchestrator_version" => {
-                    "default_node_pool.0.orchestrator_version"
-                }
-                other => other,
-            };
-            let span = loaded
-                .evaluated
-                .resources
-                .iter()
-                .find(|r| r.addr.to_string() == change.address)
-                .map(|r| r.span_of(span_path));
-            let mut d = Diagnostic::error(format!("{}: {why}", change.address))
-                .label("this upgrade would be refused by AKS")
-                .help("the cluster's upgrade profile lists the versions AKS offers from the running one; `az aks get-upgrades` shows the same list");
-            if let Some(span) = span {
-                d = d.at(span);
-            }
-            planned.diags.push(d);
-        }
+    }
+    for d in upgrade_diagnostics(&planned.plan, &loaded.evaluated, &snapshot.extra) {
+        planned.diags.push(d);
     }
     Ok(())
 }

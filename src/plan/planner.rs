@@ -536,7 +536,7 @@ fn created_attributes(r: &ResourceInstance) -> Vec<AttributeChange> {
 }
 
 /// The span of a dotted attribute (`default_node_pool.vm_size`) in the configuration.
-fn span_for(r: &ResourceInstance, attr: &str) -> crate::diag::Span {
+pub(crate) fn span_for(r: &ResourceInstance, attr: &str) -> crate::diag::Span {
     let strip = |k: &str| {
         k.split('.')
             .filter(|s| s.parse::<usize>().is_err())

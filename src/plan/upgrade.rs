@@ -4,10 +4,15 @@
 //! no node pool ahead of its control plane. A refused upgrade is an error at plan time rather than
 //! a 400 halfway through an apply.
 
+use std::collections::HashMap;
+
 use serde_json::Value as Json;
 
+use super::planner::span_for;
 use super::rules::Version;
 use super::types::{Action, Plan, ResourceChange};
+use crate::config::eval::Evaluated;
+use crate::diag::Diagnostic;
 
 /// The azurerm attribute of a cluster's version and of a pool's.
 const CLUSTER_VERSION: &str = "kubernetes_version";
@@ -188,6 +193,51 @@ pub fn judge(
             list()
         ))
     }
+}
+
+/// The path of a cluster's upgrade profile, the key of its read in `Snapshot::extra`.
+pub fn profile_path(cluster_id: &str) -> String {
+    format!("{cluster_id}/upgradeProfiles/default")
+}
+
+/// An error at the attribute for every version change of `plan` that the upgrade profiles read
+/// (`profiles`, keyed by [`profile_path`]) say AKS would refuse.
+pub fn upgrade_diagnostics(
+    plan: &Plan,
+    evaluated: &Evaluated,
+    profiles: &HashMap<String, Json>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for change in version_changes(plan) {
+        let Some(profile) = profiles.get(&profile_path(&change.cluster_id)) else {
+            continue;
+        };
+        let cluster_version = plan
+            .resources
+            .iter()
+            .filter(|r| {
+                r.id.as_deref()
+                    .is_some_and(|id| id.eq_ignore_ascii_case(&change.cluster_id))
+            })
+            .flat_map(|r| r.attributes.iter())
+            .find(|a| a.path == CLUSTER_VERSION)
+            .and_then(|a| a.after.as_ref()?.as_str().map(str::to_string));
+        let Err(why) = judge(&change, profile, cluster_version.as_deref()) else {
+            continue;
+        };
+        let mut d = Diagnostic::error(format!("{}: {why}", change.address))
+            .label("this upgrade would be refused by AKS")
+            .help("the cluster's upgrade profile lists the versions AKS offers from the running one; `az aks get-upgrades` shows the same list");
+        if let Some(r) = evaluated
+            .resources
+            .iter()
+            .find(|r| r.addr.to_string() == change.address)
+        {
+            d = d.at(span_for(r, change.attribute));
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// `1.33.5`, or `1.33` without a patch.
