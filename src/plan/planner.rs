@@ -465,11 +465,12 @@ fn present(d: &Desired, live: &LiveResource) -> bool {
 fn deletion(o: &Owned, snapshot: &Snapshot) -> Option<ResourceChange> {
     let id: ResourceId = o.id.parse().ok()?;
     let live = snapshot.get(&id)?;
-    if o.type_name == "azurerm_subnet_network_security_group_association"
-        && live
-            .body
-            .pointer("/properties/networkSecurityGroup/id")
-            .is_none_or(Json::is_null)
+    // A setting of another resource exists while one of its fields is set.
+    let owned = OnDelete::owned_pointers(&o.type_name);
+    if !owned.is_empty()
+        && owned
+            .iter()
+            .all(|p| live.body.pointer(p).is_none_or(Json::is_null))
     {
         return None;
     }

@@ -50,6 +50,26 @@ pub enum OnDelete {
     ClearManaged,
 }
 
+impl OnDelete {
+    /// What deleting an azurerm resource of `type_name` means; known from the type alone, so
+    /// that a resource removed from the configuration is deleted the same way.
+    pub fn of(type_name: &str) -> OnDelete {
+        match type_name {
+            "azurerm_subnet_network_security_group_association" => OnDelete::ClearManaged,
+            _ => OnDelete::Delete,
+        }
+    }
+
+    /// The fields of another resource an azurerm resource of `type_name` owns, when it is a
+    /// setting of that resource rather than a resource of its own.
+    pub fn owned_pointers(type_name: &str) -> &'static [&'static str] {
+        match OnDelete::of(type_name) {
+            OnDelete::ClearManaged => &[network::ASSOCIATION_POINTER],
+            OnDelete::Delete => &[],
+        }
+    }
+}
+
 /// The ARM side of one azurerm resource instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Desired {
@@ -209,16 +229,12 @@ pub fn desired(r: &ResourceInstance) -> Result<Desired, MapError> {
     let mut b = builder::Builder::new(r);
     let mut children = Vec::new();
     let mut absent = Vec::new();
-    let mut on_delete = OnDelete::Delete;
     match type_name {
         "azurerm_resource_group" => network::resource_group(&mut b)?,
         "azurerm_virtual_network" => network::virtual_network(&mut b)?,
         "azurerm_subnet" => network::subnet(&mut b)?,
         "azurerm_network_security_group" => network::security_group(&mut b)?,
-        "azurerm_subnet_network_security_group_association" => {
-            network::association(&mut b)?;
-            on_delete = OnDelete::ClearManaged;
-        }
+        "azurerm_subnet_network_security_group_association" => network::association(&mut b)?,
         "azurerm_log_analytics_workspace" => other::workspace(&mut b)?,
         "azurerm_role_assignment" => other::role_assignment(&mut b)?,
         "azurerm_kubernetes_cluster" => {
@@ -232,5 +248,5 @@ pub fn desired(r: &ResourceInstance) -> Result<Desired, MapError> {
         }
         _ => pool::pool(&mut b, pool::PoolKind::Resource)?,
     }
-    Ok(b.finish(id, family, children, absent, on_delete))
+    Ok(b.finish(id, family, children, absent, OnDelete::of(type_name)))
 }

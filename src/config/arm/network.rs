@@ -261,11 +261,10 @@ fn security_rules(v: &Value) -> Result<Json, String> {
 
 /// azurerm_subnet_network_security_group_association → the subnet's
 /// `properties.networkSecurityGroup.id`, and nothing else.
+/// The subnet field an `azurerm_subnet_network_security_group_association` owns.
+pub const ASSOCIATION_POINTER: &str = "/properties/networkSecurityGroup/id";
+
 pub(super) fn association(b: &mut Builder<'_>) -> Result<(), MapError> {
-    b.map(
-        "/properties/networkSecurityGroup/id",
-        "network_security_group_id",
-        string,
-    )?;
+    b.map(ASSOCIATION_POINTER, "network_security_group_id", string)?;
     Ok(())
 }
