@@ -27,14 +27,7 @@ pub fn render_plan(
         PlanFormat::Text => {
             render::text::write(out, plan, Style { color })?;
             if diff {
-                let mut body = Vec::new();
-                render::diff::write(&mut body, plan)?;
-                if !body.is_empty() {
-                    writeln!(out)?;
-                    writeln!(out, "ARM request bodies, live against planned:")?;
-                    writeln!(out)?;
-                    out.write_all(&body)?;
-                }
+                render::text::write_body_diff(out, plan)?;
             }
             Ok(())
         }

@@ -75,6 +75,24 @@ pub fn write(out: &mut dyn Write, plan: &Plan, style: Style) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes the ARM body diff of `plan` ([`super::diff`]) under a heading, after the text plan;
+/// nothing when no body changes.
+///
+/// # Errors
+///
+/// Only the errors of `out`.
+pub fn write_body_diff(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
+    let mut body = Vec::new();
+    super::diff::write(&mut body, plan)?;
+    if body.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "ARM request bodies, live against planned:")?;
+    writeln!(out)?;
+    out.write_all(&body)
+}
+
 /// The legend of the resource-level symbols the plan uses, in Terraform's order.
 fn write_legend(out: &mut dyn Write, plan: &Plan, p: Paint) -> io::Result<()> {
     let used = |f: fn(Action) -> bool| plan.resources.iter().any(|rc| is_shown(rc) && f(rc.action));
