@@ -82,6 +82,11 @@ fn set(snapshot: &mut Snapshot, id: &str, pointer: &str, value: Json) {
     snapshot.insert(&id, Some(live));
 }
 
+/// The plan of `loaded` against `snapshot` and `owned`, with default options.
+fn planned(loaded: &Loaded, snapshot: &Snapshot, owned: &[Owned]) -> Plan {
+    plan(&loaded.evaluated, snapshot, owned, &PlanOptions::default()).plan
+}
+
 fn find<'a>(p: &'a Plan, address: &str) -> &'a ResourceChange {
     p.resources
         .iter()
@@ -227,26 +232,14 @@ fn updates_show_azurerm_attributes_with_old_and_new_values() {
     let loaded = example();
     let (mut snapshot, owned) = existing(&loaded);
     let rg = find(
-        &plan(
-            &loaded.evaluated,
-            &snapshot,
-            &owned,
-            &PlanOptions::default(),
-        )
-        .plan,
+        &planned(&loaded, &snapshot, &owned),
         "azurerm_resource_group.main",
     )
     .id
     .clone()
     .unwrap();
     set(&mut snapshot, &rg, "/tags", json!({"environment": "dev"}));
-    let p = plan(
-        &loaded.evaluated,
-        &snapshot,
-        &owned,
-        &PlanOptions::default(),
-    )
-    .plan;
+    let p = planned(&loaded, &snapshot, &owned);
     let change = find(&p, "azurerm_resource_group.main");
     assert_eq!(change.action, Action::Update);
     assert_eq!(change.attributes.len(), 1);
@@ -266,15 +259,7 @@ fn updates_show_azurerm_attributes_with_old_and_new_values() {
 fn a_newer_patch_from_the_upgrade_channel_is_a_note() {
     let loaded = example();
     let (mut snapshot, owned) = existing(&loaded);
-    let id = cluster_id(
-        &plan(
-            &loaded.evaluated,
-            &snapshot,
-            &owned,
-            &PlanOptions::default(),
-        )
-        .plan,
-    );
+    let id = cluster_id(&planned(&loaded, &snapshot, &owned));
     set(
         &mut snapshot,
         &id,
@@ -295,13 +280,7 @@ fn a_newer_patch_from_the_upgrade_channel_is_a_note() {
         "/properties/kubernetesVersion",
         json!("1.34.1"),
     );
-    let p = plan(
-        &loaded.evaluated,
-        &snapshot,
-        &owned,
-        &PlanOptions::default(),
-    )
-    .plan;
+    let p = planned(&loaded, &snapshot, &owned);
     let c = find(&p, CLUSTER);
     assert_eq!(
         c.action,
@@ -316,15 +295,7 @@ fn a_newer_patch_from_the_upgrade_channel_is_a_note() {
 fn replacing_a_cluster_needs_permission() {
     let loaded = example();
     let (mut snapshot, owned) = existing(&loaded);
-    let id = cluster_id(
-        &plan(
-            &loaded.evaluated,
-            &snapshot,
-            &owned,
-            &PlanOptions::default(),
-        )
-        .plan,
-    );
+    let id = cluster_id(&planned(&loaded, &snapshot, &owned));
     set(&mut snapshot, &id, "/location", json!("northeurope"));
     let planned = plan(
         &loaded.evaluated,
@@ -407,13 +378,7 @@ fn resources_removed_from_the_configuration_are_deleted_dependents_first() {
             pending: false,
         });
     }
-    let p = plan(
-        &loaded.evaluated,
-        &snapshot,
-        &owned,
-        &PlanOptions::default(),
-    )
-    .plan;
+    let p = planned(&loaded, &snapshot, &owned);
     let deletes: Vec<&str> = p
         .resources
         .iter()
