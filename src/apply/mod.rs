@@ -1,6 +1,7 @@
-//! Talking to Azure for a command run: the refresh that reads live state for a plan (and, in
-//! time, the executor that applies one).
+//! Talking to Azure for a command run: the refresh that reads live state for a plan, and the
+//! executor that applies one, reporting to an [`observer::Observer`].
 
 pub mod data;
+pub mod observer;
 pub mod planning;
 pub mod refresh;
