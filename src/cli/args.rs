@@ -106,6 +106,11 @@ pub struct EmulatorArgs {
     #[arg(long, default_value_t = 0.0)]
     pub fail_operation_rate: f64,
 
+    /// Long-running operations on resources whose ARM id contains TEXT end Failed, every time
+    /// (case-insensitive; repeatable): a fault aimed at one resource.
+    #[arg(long, value_name = "TEXT")]
+    pub fail_operations_on: Vec<String>,
+
     /// Enforce AKS's per-operation token buckets (e.g. 20 cluster PUTs, one more per minute).
     #[arg(long)]
     pub token_buckets: bool,

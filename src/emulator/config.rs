@@ -105,6 +105,9 @@ pub struct Faults {
     pub drop_rate: f64,
     /// Share of long-running operations that end `Failed`.
     pub fail_operation_rate: f64,
+    /// Long-running operations on resources whose id contains one of these (case-insensitive)
+    /// end `Failed`, every time: a fault aimed at one resource.
+    pub fail_operations_on: Vec<String>,
     /// Apply AKS's per-operation token buckets (e.g. 20 cluster PUTs, refilled 1 a minute).
     pub token_buckets: bool,
     /// Seed for the random choices, for reproducible runs.

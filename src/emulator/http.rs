@@ -65,8 +65,19 @@ impl Ctx<'_> {
         .unwrap_or(u64::MAX)
     }
 
-    /// Whether the next operation should end Failed (fault injection).
-    pub fn should_fail(&mut self) -> bool {
+    /// Whether the next operation, on the resource `id`, should end Failed (fault injection:
+    /// the random rate, or an id that contains one of `fail_operations_on`).
+    pub fn should_fail(&mut self, id: &str) -> bool {
+        let id = id.to_ascii_lowercase();
+        if self
+            .cfg
+            .faults
+            .fail_operations_on
+            .iter()
+            .any(|part| !part.is_empty() && id.contains(&part.to_ascii_lowercase()))
+        {
+            return true;
+        }
         let rate = self.cfg.faults.fail_operation_rate;
         rate > 0.0 && self.rng.f64() < rate
     }

@@ -65,6 +65,7 @@ pub fn config(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
             server_error_rate: rate("server-error-rate", args.server_error_rate)?,
             drop_rate: rate("drop-rate", args.drop_rate)?,
             fail_operation_rate: rate("fail-operation-rate", args.fail_operation_rate)?,
+            fail_operations_on: args.fail_operations_on.clone(),
             token_buckets: args.token_buckets,
             seed: args.seed,
         },

@@ -460,7 +460,7 @@ fn start_op(
     effects: Vec<Effect>,
 ) -> ArmResult<Reply> {
     let duration = ctx.duration(ctx.cfg.durations.network_ms);
-    let fail = ctx.should_fail();
+    let fail = ctx.should_fail(&id);
     let op = lro::start(
         ctx.store,
         id,
@@ -530,7 +530,7 @@ fn put_subnet(ctx: &mut Ctx<'_>, p: &ResPath, req: &Request<'_>) -> ArmResult<Re
         .unwrap_or("westeurope")
         .to_string();
     let duration = ctx.duration(ctx.cfg.durations.network_ms);
-    let fail = ctx.should_fail();
+    let fail = ctx.should_fail(&id);
     let op = lro::start(
         ctx.store,
         &id,
@@ -843,7 +843,7 @@ fn delete(ctx: &mut Ctx<'_>, p: &ResPath, req: &Request<'_>) -> ArmResult<Reply>
     }
     .unwrap_or_else(|| "westeurope".into());
     let duration = ctx.duration(ctx.cfg.durations.network_ms);
-    let fail = ctx.should_fail();
+    let fail = ctx.should_fail(&id);
     let op = lro::start(
         ctx.store,
         &id,

@@ -158,7 +158,7 @@ fn delete(ctx: &mut Ctx<'_>, sub: &str, rg: &str) -> ArmResult<Reply> {
     // Everything inside goes with the group; operations running there stop.
     lro::cancel(ctx.store, &rid, ctx.now);
     let duration = ctx.duration(ctx.cfg.durations.delete_ms);
-    let fail = ctx.should_fail();
+    let fail = ctx.should_fail(rid.as_str());
     let op = lro::start(
         ctx.store,
         &rid,

@@ -82,7 +82,7 @@ pub fn handle(ctx: &mut Ctx<'_>, p: &ResPath, req: &Request<'_>) -> ArmResult<Re
                 .to_string();
             busy(ctx, &id)?;
             let duration = ctx.duration(ctx.cfg.durations.delete_ms);
-            let fail = ctx.should_fail();
+            let fail = ctx.should_fail(&id);
             let op = lro::start(
                 ctx.store,
                 &id,
@@ -222,7 +222,7 @@ fn put(ctx: &mut Ctx<'_>, p: &ResPath, rg: &str, req: &Request<'_>) -> ArmResult
     }
     ctx.store.put(&id, KIND, doc);
     let duration = ctx.duration(ctx.cfg.durations.workspace_ms);
-    let fail = ctx.should_fail();
+    let fail = ctx.should_fail(&id);
     let running = if existing.is_some() {
         "Updating"
     } else {

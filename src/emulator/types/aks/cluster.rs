@@ -347,7 +347,7 @@ fn put(ctx: &mut Ctx<'_>, p: &ResPath, req: &Request<'_>) -> ArmResult<Reply> {
     } else {
         ctx.cfg.durations.cluster_update_ms
     });
-    let fail = ctx.should_fail();
+    let fail = ctx.should_fail(&id);
     let op = lro::start(
         ctx.store,
         &id,
@@ -437,7 +437,7 @@ fn delete(ctx: &mut Ctx<'_>, p: &ResPath, req: &Request<'_>) -> ArmResult<Reply>
         .collect();
     effects.push(Effect::Remove { id: id.clone() });
     let duration = ctx.duration(ctx.cfg.durations.delete_ms);
-    let fail = ctx.should_fail();
+    let fail = ctx.should_fail(&id);
     let op = lro::start(
         ctx.store,
         &id,

@@ -432,7 +432,7 @@ fn put(
     }
     ctx.store.put(&id, POOL, plan.body.clone());
     let duration = ctx.duration(ctx.cfg.durations.pool_ms);
-    let fail = ctx.should_fail();
+    let fail = ctx.should_fail(&id);
     let op = lro::start(
         ctx.store,
         &id,
@@ -477,7 +477,7 @@ fn delete(
         .map(|d| location_of(&d.body))
         .unwrap_or_default();
     let duration = ctx.duration(ctx.cfg.durations.delete_ms);
-    let fail = ctx.should_fail();
+    let fail = ctx.should_fail(&id);
     let op = lro::start(
         ctx.store,
         id,
