@@ -15,7 +15,9 @@ use crate::config::pipeline::Loaded;
 use crate::diag::Diagnostics;
 use crate::model::ApiFamily;
 use crate::plan::resolver::LiveValues;
-use crate::plan::upgrade::{profile_path, upgrade_diagnostics, version_changes};
+use crate::plan::upgrade::{
+    catalogue_key, catalogue_path, needs_catalogue, profile_path, upgrade_steps, version_changes,
+};
 use crate::plan::{Action, Owned, PlanOptions, Planned, Snapshot, plan, reads};
 
 /// How many evaluate-read-plan rounds may run before the plan is taken as it is.
@@ -146,8 +148,9 @@ pub async fn make_plan(
 }
 
 /// Reads the upgrade profile of every cluster whose version (or one of whose pools' versions)
-/// the plan changes in place, once per cluster, into `snapshot.extra`; then the planner's
-/// [`upgrade_diagnostics`] judges them.
+/// the plan changes in place, once per cluster, into `snapshot.extra`, and the region's version
+/// catalogue when a change skips minor versions; then the planner's [`upgrade_steps`] turns each
+/// change into steps, or into an error when AKS would refuse it.
 async fn judge_upgrades(
     client: &ArmClient,
     loaded: &Loaded,
@@ -155,15 +158,36 @@ async fn judge_upgrades(
     snapshot: &mut Snapshot,
 ) -> Result<(), PlanningError> {
     for change in version_changes(&planned.plan) {
-        if let Entry::Vacant(slot) = snapshot.extra.entry(profile_path(&change.cluster_id)) {
+        let key = profile_path(&change.cluster_id);
+        if let Entry::Vacant(slot) = snapshot.extra.entry(key.clone()) {
             let profile = client
                 .get_path(slot.key(), ApiFamily::ContainerService)
                 .await
                 .map_err(|e| PlanningError::Azure(vec![e]))?;
             slot.insert(profile);
         }
+        let skips = snapshot
+            .extra
+            .get(&key)
+            .is_some_and(|p| needs_catalogue(&change, p));
+        let cat_key = catalogue_key(&change.cluster_id);
+        if skips && !snapshot.extra.contains_key(&cat_key) {
+            let location = change
+                .cluster_id
+                .parse()
+                .ok()
+                .and_then(|id| snapshot.get(&id))
+                .and_then(|l| l.body.get("location")?.as_str().map(str::to_string));
+            if let Some(path) = location.and_then(|l| catalogue_path(&change.cluster_id, &l)) {
+                let catalogue = client
+                    .get_path(&path, ApiFamily::ContainerService)
+                    .await
+                    .map_err(|e| PlanningError::Azure(vec![e]))?;
+                snapshot.extra.insert(cat_key, catalogue);
+            }
+        }
     }
-    for d in upgrade_diagnostics(&planned.plan, &loaded.evaluated, &snapshot.extra) {
+    for d in upgrade_steps(&mut planned.plan, &loaded.evaluated, &snapshot.extra) {
         planned.diags.push(d);
     }
     Ok(())

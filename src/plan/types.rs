@@ -137,6 +137,35 @@ pub struct ResourceChange {
     /// configurations), so that a saved plan holds every request apply will send.
     #[serde(default)]
     pub children: Vec<ChildWrite>,
+    /// A version change in place, as the upgrades apply sends one at a time: the control plane
+    /// first, one minor version per step, then the node pool(s), each checked against the
+    /// cluster's upgrade profile before it is sent. Empty when no version changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upgrade_steps: Vec<UpgradeStep>,
+}
+
+/// One upgrade AKS runs as its own operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpgradeStep {
+    /// The ARM resource written: the cluster (control plane) or the agent pool.
+    pub id: String,
+    /// The node pool's name; `None` for the control plane.
+    pub pool: Option<String>,
+    /// The version running before the step.
+    pub from: String,
+    /// The version the step sends (a full `1.x.y` for intermediate steps, the configured text
+    /// for the last).
+    pub to: String,
+}
+
+impl UpgradeStep {
+    /// `control plane 1.32.7 -> 1.33.5` or `node pool "apps" 1.32.7 -> 1.33.5`.
+    pub fn describe(&self) -> String {
+        match &self.pool {
+            None => format!("control plane {} -> {}", self.from, self.to),
+            Some(p) => format!("node pool {p:?} {} -> {}", self.from, self.to),
+        }
+    }
 }
 
 impl ResourceChange {
@@ -172,6 +201,7 @@ impl ResourceChange {
             etag: None,
             depends_on: Vec::new(),
             children: Vec::new(),
+            upgrade_steps: Vec::new(),
         }
     }
 }

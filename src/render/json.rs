@@ -332,18 +332,19 @@ fn output_change(o: &OutputChange) -> Json {
     })
 }
 
-/// The `aksform` extension: target, plan-wide notes, and the reasons and notes of each resource
-/// that has any.
+/// The `aksform` extension: target, plan-wide notes, and the reasons, notes and upgrade steps of
+/// each resource that has any.
 fn extension(plan: &Plan) -> Json {
     let mut resources = Map::new();
     for rc in &plan.resources {
-        if rc.reasons.is_empty() && rc.notes.is_empty() {
+        if rc.reasons.is_empty() && rc.notes.is_empty() && rc.upgrade_steps.is_empty() {
             continue;
         }
-        resources.insert(
-            rc.address.clone(),
-            json!({ "reasons": rc.reasons, "notes": rc.notes }),
-        );
+        let mut entry = json!({ "reasons": rc.reasons, "notes": rc.notes });
+        if !rc.upgrade_steps.is_empty() {
+            entry["upgrade_steps"] = json!(rc.upgrade_steps);
+        }
+        resources.insert(rc.address.clone(), entry);
     }
     json!({
         "target": {

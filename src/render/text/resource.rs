@@ -136,11 +136,21 @@ pub(crate) fn write_resource(
     };
     let root = tree(rc, frame, reference, p);
     let ended_with_block = write_body(out, &root, &[], 1, reference, p)?;
-    if !rc.notes.is_empty() && ended_with_block {
+    if (!rc.notes.is_empty() || !rc.upgrade_steps.is_empty()) && ended_with_block {
         writeln!(out)?;
     }
     for note in &rc.notes {
         writeln!(out, "{}# ({note})", indent(2))?;
+    }
+    if !rc.upgrade_steps.is_empty() {
+        writeln!(
+            out,
+            "{}# upgrade steps, one AKS operation each, in this order:",
+            indent(2)
+        )?;
+        for (i, step) in rc.upgrade_steps.iter().enumerate() {
+            writeln!(out, "{}#   {}. {}", indent(2), i + 1, step.describe())?;
+        }
     }
     writeln!(out, "{}}}", indent(1))
 }
