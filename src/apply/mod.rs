@@ -2,6 +2,10 @@
 //! executor that applies one, reporting to an [`observer::Observer`].
 
 pub mod data;
+pub mod executor;
+pub mod fill;
+pub mod ledger;
 pub mod observer;
 pub mod planning;
 pub mod refresh;
+pub mod write;

@@ -12,6 +12,7 @@ use super::refresh::refresh;
 use crate::arm::{ArmClient, ArmError};
 use crate::config::eval::DataResolver;
 use crate::config::pipeline::Loaded;
+use crate::config::value::Value;
 use crate::diag::Diagnostics;
 use crate::model::ApiFamily;
 use crate::plan::resolver::LiveValues;
@@ -34,6 +35,55 @@ pub struct Outcome {
     pub snapshot: Snapshot,
     /// How many ARM resources were read.
     pub reads: usize,
+    /// The data sources' values, by instance address (for evaluations during apply).
+    pub data: DataValues,
+}
+
+/// Data source values, by instance address.
+pub type DataValues = BTreeMap<String, BTreeMap<String, Value>>;
+
+/// Reads the data sources of `first`, in rounds (one may take its arguments from another), and
+/// evaluates the configuration again with their values.
+///
+/// # Errors
+///
+/// Configuration errors, or a data source that cannot be read.
+pub async fn resolve_data(
+    first: Loaded,
+    load: &dyn Fn(&dyn DataResolver) -> Loaded,
+    client: &ArmClient,
+    who: &Identity,
+) -> Result<(Loaded, DataValues), PlanningError> {
+    if first.diags.has_errors() {
+        let diags = first.diags.clone();
+        return Err(PlanningError::Config(Box::new(first), diags));
+    }
+    let snapshot = Snapshot::default();
+    let fresh: BTreeSet<String> = BTreeSet::new();
+    let mut data = BTreeMap::new();
+    let mut loaded = first;
+    for _ in 0..MAX_ROUNDS {
+        let DataReads { values, problems } = read_data(client, &loaded.evaluated, who, &data).await;
+        if !problems.is_empty() {
+            let mut diags = loaded.diags.clone();
+            problems.into_iter().for_each(|p| diags.push(p));
+            return Err(PlanningError::Config(Box::new(loaded), diags));
+        }
+        if values.is_empty() {
+            break;
+        }
+        data.extend(values);
+        loaded = load(&LiveValues {
+            snapshot: &snapshot,
+            data: &data,
+            fresh: &fresh,
+        });
+        if loaded.diags.has_errors() {
+            let diags = loaded.diags.clone();
+            return Err(PlanningError::Config(Box::new(loaded), diags));
+        }
+    }
+    Ok((loaded, data))
 }
 
 /// Why planning stopped early.
@@ -61,37 +111,9 @@ pub async fn make_plan(
     options: &PlanOptions,
     parallelism: usize,
 ) -> Result<Outcome, PlanningError> {
-    if first.diags.has_errors() {
-        let diags = first.diags.clone();
-        return Err(PlanningError::Config(Box::new(first), diags));
-    }
-    // Data sources first, in rounds: one may take its arguments from another.
+    let (mut loaded, data) = resolve_data(first, load, &client, who).await?;
     let mut snapshot = Snapshot::default();
     let mut fresh: BTreeSet<String> = BTreeSet::new();
-    let mut data = BTreeMap::new();
-    let mut loaded = first;
-    for _ in 0..MAX_ROUNDS {
-        let DataReads { values, problems } =
-            read_data(&client, &loaded.evaluated, who, &data).await;
-        if !problems.is_empty() {
-            let mut diags = loaded.diags.clone();
-            problems.into_iter().for_each(|p| diags.push(p));
-            return Err(PlanningError::Config(Box::new(loaded), diags));
-        }
-        if values.is_empty() {
-            break;
-        }
-        data.extend(values);
-        loaded = load(&LiveValues {
-            snapshot: &snapshot,
-            data: &data,
-            fresh: &fresh,
-        });
-        if loaded.diags.has_errors() {
-            let diags = loaded.diags.clone();
-            return Err(PlanningError::Config(Box::new(loaded), diags));
-        }
-    }
     let mut round = 0;
     loop {
         round += 1;
@@ -141,6 +163,7 @@ pub async fn make_plan(
                 planned,
                 snapshot,
                 reads,
+                data,
             });
         }
         fresh.extend(now_fresh);

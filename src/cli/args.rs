@@ -32,6 +32,10 @@ pub enum Command {
     Emulator(EmulatorArgs),
     /// Read live Azure and show what apply would change.
     Plan(PlanArgs),
+    /// Plan and apply (asking for `yes` unless -auto-approve), or apply exactly a saved plan.
+    Apply(ApplyArgs),
+    /// Delete everything the state index owns, in reverse dependency order.
+    Destroy(DestroyArgs),
     /// Show a saved plan (`plan -out FILE`) again, in any format; without a file, what the state
     /// index owns.
     Show(ShowArgs),
@@ -259,6 +263,81 @@ pub struct PlanArgs {
     pub target: TargetFlags,
 }
 
+/// `aksform apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The directory of the root module, or a plan saved with `plan -out FILE` (applied exactly,
+    /// without asking).
+    #[arg(default_value = ".", value_name = "DIR|PLANFILE")]
+    pub path: PathBuf,
+
+    /// Variable values (not with a saved plan: it keeps its own).
+    #[command(flatten)]
+    pub vars: VarFlags,
+
+    /// Apply without asking for `yes`.
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    /// Machine-readable progress: one JSON event per line on standard output.
+    #[arg(long)]
+    pub json: bool,
+
+    /// How many resources are read and written at once.
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub parallelism: u32,
+
+    /// Allow the replacement of this resource (repeatable).
+    #[arg(long, value_name = "ADDRESS")]
+    pub allow_replace: Vec<String>,
+
+    /// Adopt this resource into the state index when it already exists in Azure (repeatable).
+    #[arg(long, value_name = "ADDRESS")]
+    pub adopt: Vec<String>,
+
+    /// The state index and lock.
+    #[command(flatten)]
+    pub state: StateFlags,
+
+    /// Azure or the emulator.
+    #[command(flatten)]
+    pub target: TargetFlags,
+}
+
+/// `aksform destroy`.
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    /// The directory of the root module.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Variable values.
+    #[command(flatten)]
+    pub vars: VarFlags,
+
+    /// Destroy without asking for `yes`.
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    /// Machine-readable progress: one JSON event per line on standard output.
+    #[arg(long)]
+    pub json: bool,
+
+    /// How many resources are read and deleted at once.
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub parallelism: u32,
+
+    /// The state index and lock.
+    #[command(flatten)]
+    pub state: StateFlags,
+
+    /// Azure or the emulator.
+    #[command(flatten)]
+    pub target: TargetFlags,
+}
+
 /// `aksform show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -355,6 +434,7 @@ const SINGLE_DASH: &[&str] = &[
     "lock-timeout",
     "allow-replace",
     "adopt",
+    "auto-approve",
     "emulator",
     "dir",
     "var-file",

@@ -6,7 +6,9 @@ pub mod commands;
 pub mod connect;
 pub mod exit;
 pub mod fs;
+pub mod planning;
 pub mod printer;
+pub mod stack;
 pub mod target;
 
 use std::ffi::OsString;
@@ -45,6 +47,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitStatu
         Command::Plan(p) => {
             commands::plan::run(p, ordered_vars(&args), &printer, stdout_color(cli.no_color))
         }
+        Command::Apply(a) => {
+            commands::apply::run_apply(a, ordered_vars(&args), &printer, display(cli.no_color))
+        }
+        Command::Destroy(d) => {
+            commands::apply::run_destroy(d, ordered_vars(&args), &printer, display(cli.no_color))
+        }
         Command::Show(s) => commands::show::run(s, stdout_color(cli.no_color)),
         Command::Auth(a) => commands::auth::run(a, &printer),
         #[cfg(feature = "emulator")]
@@ -60,6 +68,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitStatu
 fn stdout_color(no_color: bool) -> bool {
     use std::io::IsTerminal;
     std::io::stdout().is_terminal() && !no_color && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// How apply and destroy show themselves.
+fn display(no_color: bool) -> commands::apply::Display {
+    commands::apply::Display {
+        color: stdout_color(no_color),
+        no_color: no_color || std::env::var_os("NO_COLOR").is_some(),
+    }
 }
 
 /// `--var` and `--var-file` values in the order they were given, which decides precedence

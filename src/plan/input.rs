@@ -91,4 +91,6 @@ pub struct PlanOptions {
     pub allow_replace: Vec<String>,
     /// Addresses to adopt when they already exist in Azure (`-adopt=ADDRESS`).
     pub adopt: Vec<String>,
+    /// Plan the deletion of everything the state index owns (`destroy`).
+    pub destroy: bool,
 }

@@ -2,7 +2,7 @@
 //! IO; the refresh that reads Azure lives in `apply::refresh`.
 
 pub mod input;
-mod merge;
+pub mod merge;
 pub mod order;
 pub mod planner;
 pub mod resolver;

@@ -118,6 +118,19 @@ pub fn plan(
             }
             continue;
         }
+        if options.destroy {
+            configured.remove(&address);
+            if r.lifecycle.prevent_destroy && owned_by_addr.contains_key(address.as_str()) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "{address} has lifecycle.prevent_destroy set, but destroy deletes it"
+                    ))
+                    .at(r.span.clone())
+                    .help("remove prevent_destroy first if the resource really is to be destroyed"),
+                );
+            }
+            continue;
+        }
         let ctx = Ctx {
             r,
             address: &address,
@@ -174,7 +187,9 @@ pub fn plan(
         .iter()
         .map(|(name, o)| OutputChange {
             name: name.clone(),
-            action: if fresh_stack {
+            action: if options.destroy {
+                Action::Delete
+            } else if fresh_stack {
                 Action::Create
             } else if o.value.is_wholly_known() {
                 Action::NoOp
@@ -315,6 +330,9 @@ impl Ctx<'_> {
             )));
             c.body_before = Some(live.body.clone());
             c.etag.clone_from(&live.etag);
+        } else if d.on_delete == OnDelete::ClearManaged {
+            // A setting of a resource that exists: its write must match what the plan saw.
+            c.etag = self.snapshot.get(&d.id).and_then(|l| l.etag.clone());
         } else if self.owned.is_some_and(|o| !o.pending) {
             c.notes.push(
                 "the state index has it, but it is gone from Azure: it is created again".into(),
@@ -400,6 +418,7 @@ impl Ctx<'_> {
             after_unknown: views::map_unknown_mask(&r.values),
             sensitive: views::sensitive_mask(&r.schema.body, &r.values),
             children: d.map(|d| self.child_writes(d)).unwrap_or_default(),
+            body_unknown: d.map(|d| d.unknown.clone()).unwrap_or_default(),
             ..ResourceChange::new(
                 self.address.to_string(),
                 r.addr.module.to_string(),

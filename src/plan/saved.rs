@@ -20,6 +20,27 @@ pub struct StateStamp {
     pub path: String,
 }
 
+/// The configuration a plan was made from: its directory and the `-var`/`-var-file` arguments,
+/// so that apply evaluates the same configuration again (to check its hash and to fill in
+/// values known only after apply).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigStamp {
+    /// The root module's directory, absolute.
+    pub dir: String,
+    /// `-var` and `-var-file` in command-line order (files as absolute paths).
+    pub vars: Vec<SavedVar>,
+}
+
+/// One `-var` or `-var-file` argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SavedVar {
+    /// `-var NAME=VALUE`.
+    Var(String),
+    /// `-var-file PATH`.
+    VarFile(String),
+}
+
 /// What `plan -out` writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedPlan {
@@ -29,6 +50,9 @@ pub struct SavedPlan {
     pub created: String,
     /// The state index it was made against.
     pub state: StateStamp,
+    /// The configuration it was made from.
+    #[serde(default)]
+    pub config: ConfigStamp,
     /// The plan.
     pub plan: Plan,
 }
@@ -40,6 +64,7 @@ impl SavedPlan {
             kind: SAVED_PLAN_KIND.to_string(),
             created,
             state,
+            config: ConfigStamp::default(),
             plan,
         }
     }

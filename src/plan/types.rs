@@ -142,6 +142,11 @@ pub struct ResourceChange {
     /// cluster's upgrade profile before it is sent. Empty when no version changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub upgrade_steps: Vec<UpgradeStep>,
+    /// JSON pointers of `body_after` whose values are known only after apply (a principal id
+    /// taken from a cluster created by the same apply): apply fills them in once everything the
+    /// resource depends on is done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body_unknown: Vec<String>,
 }
 
 /// One upgrade AKS runs as its own operation.
@@ -202,6 +207,7 @@ impl ResourceChange {
             depends_on: Vec::new(),
             children: Vec::new(),
             upgrade_steps: Vec::new(),
+            body_unknown: Vec::new(),
         }
     }
 }

@@ -313,6 +313,49 @@ fn list(vs: &[Version]) -> String {
     }
 }
 
+/// Whether the upgrade `profile` (read just before a step is sent) offers `to` to the control
+/// plane (`pool: None`) or to the pool: `Err` says what it offers instead.
+///
+/// # Errors
+///
+/// The running version and the upgrades on offer.
+pub fn offered_step(profile: &Json, pool: Option<&str>, to: &str) -> Result<(), String> {
+    let change = VersionChange {
+        address: String::new(),
+        attribute: if pool.is_some() {
+            POOL_VERSION
+        } else {
+            CLUSTER_VERSION
+        },
+        cluster_id: String::new(),
+        pool: pool.map(str::to_string),
+        requested: to.to_string(),
+    };
+    let Some(entry) = profile_entry(&change, profile) else {
+        return Err("the upgrade profile does not list it".to_string());
+    };
+    let Some(wanted) = Version::parse(to) else {
+        return Err(format!("{to} is not a version"));
+    };
+    let offered = upgrades_in(entry);
+    let on_offer = offered.iter().any(|o| {
+        o.major == wanted.major
+            && o.minor == wanted.minor
+            && wanted.patch.is_none_or(|p| o.patch == Some(p))
+    });
+    if on_offer {
+        return Ok(());
+    }
+    let running = entry
+        .get("kubernetesVersion")
+        .and_then(Json::as_str)
+        .unwrap_or("an unknown version");
+    Err(format!(
+        "it runs {running} and AKS offers {} from there",
+        list(&offered)
+    ))
+}
+
 /// The path of a cluster's upgrade profile, the key of its read in `Snapshot::extra`.
 pub fn profile_path(cluster_id: &str) -> String {
     format!("{cluster_id}/upgradeProfiles/default")

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod apply;
 pub mod auth;
 #[cfg(feature = "emulator")]
 pub mod emulator;

@@ -1,0 +1,456 @@
+//! The apply executor: a walk of the plan's dependency graph. Independent resources run
+//! concurrently (a `JoinSet` bounded by `parallelism`); a resource starts once everything it
+//! depends on succeeded; writes to one AKS cluster and its pools run one at a time, since AKS
+//! runs one operation per cluster; a failure skips its dependents while independent branches
+//! finish. The state index is saved after every finished resource (and before every create is
+//! sent), so an interrupted apply loses nothing. The first interrupt stops new work and waits;
+//! the second stops waiting and names the operations still running in Azure.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use super::ledger::Ledger;
+use super::observer::{Observer, Outcome};
+use super::write::{Job, WriteError, Written, perform, verb_of};
+use crate::arm::ArmClient;
+use crate::model::ResourceId;
+use crate::plan::order::delete_rank;
+use crate::plan::{Action, LiveResource, Mode, Plan, ResourceChange, Snapshot};
+
+/// Fills in the values of a body that were unknown at plan time, from the resources applied so
+/// far (the CLI evaluates the configuration again).
+pub trait Fill {
+    /// The body (and id) `change` sends now that its dependencies are in `applied`.
+    ///
+    /// # Errors
+    ///
+    /// Why it cannot be filled (a value still unknown, a configuration error).
+    fn fill(&self, change: &ResourceChange, applied: &Snapshot) -> Result<Filled, String>;
+}
+
+/// A filled-in request.
+#[derive(Debug, Clone)]
+pub struct Filled {
+    /// The ARM id.
+    pub id: String,
+    /// The body to send.
+    pub body: Json,
+}
+
+/// How a run ended, resource by resource.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Finished resources and what was done to them, in the order they finished.
+    pub done: Vec<(String, Action)>,
+    /// Failed resources: address, ARM error code, message.
+    pub failed: Vec<(String, Option<String>, String)>,
+    /// Resources not started, and why.
+    pub skipped: Vec<(String, String)>,
+    /// Resources whose operations were still running in Azure when the run stopped waiting.
+    pub abandoned: Vec<String>,
+    /// The run was interrupted.
+    pub interrupted: bool,
+    /// Saving the state index failed (the run stopped starting work).
+    pub state_error: Option<String>,
+}
+
+impl Report {
+    /// Whether everything planned was done.
+    pub fn complete(&self) -> bool {
+        self.failed.is_empty()
+            && self.skipped.is_empty()
+            && self.abandoned.is_empty()
+            && !self.interrupted
+            && self.state_error.is_none()
+    }
+}
+
+/// One node of the walk.
+struct Node {
+    change: ResourceChange,
+    deps: BTreeSet<usize>,
+    /// The AKS cluster whose operations it runs (one at a time per cluster).
+    cluster: Option<String>,
+}
+
+enum State {
+    Waiting,
+    Running,
+    Done,
+    Failed,
+}
+
+/// The options of a run.
+#[derive(Debug, Clone, Copy)]
+pub struct ExecOptions {
+    /// How many resources may run at once.
+    pub parallelism: usize,
+}
+
+/// The work of a plan: every change (and every adoption), with its dependencies among them.
+fn nodes(plan: &Plan) -> Vec<Node> {
+    let changes: Vec<&ResourceChange> = plan
+        .resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed && (r.action.is_change() || r.importing))
+        .collect();
+    let index: BTreeMap<&str, usize> = changes
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.address.as_str(), i))
+        .collect();
+    changes
+        .iter()
+        .map(|rc| {
+            let mut deps: BTreeSet<usize> = rc
+                .depends_on
+                .iter()
+                .filter_map(|d| index.get(d.as_str()).copied())
+                .collect();
+            if rc.action == Action::Delete {
+                // What is deleted goes before what contains it: pools before their cluster, the
+                // cluster before its network, the resource group last.
+                let rank = delete_rank(&rc.type_name);
+                for (j, other) in changes.iter().enumerate() {
+                    if other.action == Action::Delete
+                        && delete_rank(&other.type_name) < rank
+                        && same_group(other.id.as_deref(), rc.id.as_deref())
+                    {
+                        deps.insert(j);
+                    }
+                }
+            }
+            Node {
+                change: (*rc).clone(),
+                deps,
+                cluster: rc.id.as_deref().and_then(cluster_of),
+            }
+        })
+        .collect()
+}
+
+/// Whether two ids are in the same resource group (or either has none).
+fn same_group(a: Option<&str>, b: Option<&str>) -> bool {
+    let group = |id: Option<&str>| {
+        let id: ResourceId = id?.parse().ok()?;
+        Some((
+            id.subscription_id().to_ascii_lowercase(),
+            id.resource_group_name()?.to_ascii_lowercase(),
+        ))
+    };
+    match (group(a), group(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+/// The cluster an AKS resource (cluster, pool, maintenance configuration) belongs to.
+pub fn cluster_of(id: &str) -> Option<String> {
+    let parsed: ResourceId = id.parse().ok()?;
+    let t = parsed.resource_type().to_ascii_lowercase();
+    if !t.starts_with("microsoft.containerservice/managedclusters") {
+        return None;
+    }
+    let lower = id.to_ascii_lowercase();
+    let at = lower.find("/managedclusters/")? + "/managedclusters/".len();
+    let end = lower[at..].find('/').map_or(lower.len(), |e| at + e);
+    Some(lower[..end].to_string())
+}
+
+/// A task's result.
+type TaskResult = (usize, Result<Written, WriteError>, Duration);
+
+/// Applies `plan`.
+///
+/// `applied` starts as what planning read and receives every resource written; `interrupts`
+/// delivers one message per Ctrl-C.
+pub async fn execute(
+    client: Arc<ArmClient>,
+    plan: &Plan,
+    ledger: &mut Ledger,
+    fill: &dyn Fill,
+    applied: &mut Snapshot,
+    observer: Arc<dyn Observer>,
+    options: ExecOptions,
+    mut interrupts: mpsc::Receiver<()>,
+) -> Report {
+    let nodes = nodes(plan);
+    let ids: BTreeMap<String, String> = plan
+        .resources
+        .iter()
+        .filter_map(|r| Some((r.address.clone(), r.id.clone()?)))
+        .collect();
+    let mut state: Vec<State> = nodes.iter().map(|_| State::Waiting).collect();
+    let mut report = Report::default();
+    let mut busy: BTreeSet<String> = BTreeSet::new();
+    let mut running: BTreeMap<usize, Instant> = BTreeMap::new();
+    let mut tasks: JoinSet<TaskResult> = JoinSet::new();
+    let mut stopping = false;
+    let mut interrupts_open = true;
+    // This apply's own last ETag per id: a later write of the same resource matches it.
+    let mut etags: BTreeMap<String, Option<String>> = BTreeMap::new();
+    observer.begin(nodes.len());
+    loop {
+        if !stopping && report.state_error.is_none() {
+            for i in 0..nodes.len() {
+                if running.len() >= options.parallelism.max(1) {
+                    break;
+                }
+                if !matches!(state[i], State::Waiting)
+                    || !nodes[i]
+                        .deps
+                        .iter()
+                        .all(|d| matches!(state[*d], State::Done))
+                    || nodes[i].cluster.as_ref().is_some_and(|c| busy.contains(c))
+                {
+                    continue;
+                }
+                let node = &nodes[i];
+                let rc = &node.change;
+                let mut job = Job {
+                    change: rc.clone(),
+                    body: rc.body_after.clone(),
+                    etag: rc.etag.clone(),
+                };
+                if let Some(id) = &rc.id
+                    && let Some(own) = etags.get(&id.to_ascii_lowercase())
+                {
+                    job.etag.clone_from(own);
+                }
+                let verb = verb_of(rc.action);
+                if needs_fill(rc) {
+                    if let Err(e) = ensure_read(&client, rc, &ids, applied).await {
+                        observer.started(&rc.address, verb, None);
+                        fail(
+                            &mut report,
+                            &mut state,
+                            i,
+                            &nodes[i],
+                            e,
+                            &*observer,
+                            Duration::ZERO,
+                        );
+                        continue;
+                    }
+                    match fill.fill(rc, applied) {
+                        Ok(filled) => {
+                            job.change.id = Some(filled.id);
+                            job.body = Some(filled.body);
+                        }
+                        Err(why) => {
+                            observer.started(&rc.address, verb, None);
+                            fail(
+                                &mut report,
+                                &mut state,
+                                i,
+                                &nodes[i],
+                                WriteError::Unknown(format!("{}: {why}", rc.address)),
+                                &*observer,
+                                Duration::ZERO,
+                            );
+                            continue;
+                        }
+                    }
+                }
+                if let Err(e) = ledger.before(&job.change) {
+                    report.state_error = Some(e.to_string());
+                    break;
+                }
+                if let Some(c) = &node.cluster {
+                    busy.insert(c.clone());
+                }
+                state[i] = State::Running;
+                let started = Instant::now();
+                running.insert(i, started);
+                observer.started(&rc.address, verb, None);
+                let client = Arc::clone(&client);
+                let obs = Arc::clone(&observer);
+                tasks.spawn(async move {
+                    let result = perform(&client, job, obs, started).await;
+                    (i, result, started.elapsed())
+                });
+            }
+        }
+        if running.is_empty() {
+            break;
+        }
+        tokio::select! {
+            joined = tasks.join_next() => {
+                let Some(joined) = joined else { break };
+                let (i, result, elapsed) = match joined {
+                    Ok(r) => r,
+                    Err(e) => {
+                        // A task that panicked or was cancelled: its node is unknown.
+                        report.state_error.get_or_insert(format!("an apply task failed: {e}"));
+                        continue;
+                    }
+                };
+                running.remove(&i);
+                if let Some(c) = &nodes[i].cluster {
+                    busy.remove(c);
+                }
+                let rc = &nodes[i].change;
+                match result {
+                    Ok(written) => {
+                        if let Err(e) = ledger.after(rc, &written) {
+                            report.state_error = Some(e.to_string());
+                        }
+                        record(applied, &mut etags, rc, &written);
+                        state[i] = State::Done;
+                        report.done.push((rc.address.clone(), rc.action));
+                        observer.finished(
+                            &rc.address,
+                            verb_of(rc.action),
+                            elapsed,
+                            &Outcome::Done { id: written.id.clone() },
+                        );
+                    }
+                    Err(e) => fail(&mut report, &mut state, i, &nodes[i], e, &*observer, elapsed),
+                }
+            }
+            signal = interrupts.recv(), if interrupts_open => {
+                if signal.is_none() {
+                    interrupts_open = false;
+                } else if stopping {
+                    report.abandoned = running.keys().map(|i| nodes[*i].change.address.clone()).collect();
+                    tasks.abort_all();
+                    break;
+                } else {
+                    stopping = true;
+                    report.interrupted = true;
+                    observer.stopping();
+                }
+            }
+        }
+    }
+    for (i, s) in state.iter().enumerate() {
+        if matches!(s, State::Waiting) {
+            let because = if report.state_error.is_some() {
+                "the state index could not be saved".to_string()
+            } else if stopping {
+                "the apply was interrupted".to_string()
+            } else {
+                blocked_by(&nodes, &state, i)
+            };
+            observer.finished(
+                &nodes[i].change.address,
+                verb_of(nodes[i].change.action),
+                Duration::ZERO,
+                &Outcome::Skipped {
+                    because: because.clone(),
+                },
+            );
+            report
+                .skipped
+                .push((nodes[i].change.address.clone(), because));
+        }
+    }
+    observer.end();
+    report
+}
+
+/// Whether a change's body has values known only after apply.
+fn needs_fill(rc: &ResourceChange) -> bool {
+    matches!(
+        rc.action,
+        Action::Create | Action::Update | Action::Replace { .. }
+    ) && (!rc.body_unknown.is_empty() || rc.id.is_none())
+}
+
+/// Reads the dependencies of `rc` that this run has not seen yet (a saved plan's apply has no
+/// snapshot of its own), so that the fill can use their computed values.
+async fn ensure_read(
+    client: &ArmClient,
+    rc: &ResourceChange,
+    ids: &BTreeMap<String, String>,
+    applied: &mut Snapshot,
+) -> Result<(), WriteError> {
+    let wanted = rc
+        .depends_on
+        .iter()
+        .filter_map(|a| ids.get(a)?.parse::<ResourceId>().ok());
+    for id in wanted {
+        if !applied.was_read(&id) {
+            let live = client.get(&id).await?;
+            applied.insert(
+                &id,
+                live.map(|l| LiveResource {
+                    body: l.body,
+                    etag: l.etag,
+                }),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Remembers what a finished resource left behind.
+fn record(
+    applied: &mut Snapshot,
+    etags: &mut BTreeMap<String, Option<String>>,
+    rc: &ResourceChange,
+    written: &Written,
+) {
+    let Some(id) = written.id.as_ref().or(rc.id.as_ref()) else {
+        return;
+    };
+    etags.insert(id.to_ascii_lowercase(), written.etag.clone());
+    if let Ok(parsed) = id.parse::<ResourceId>() {
+        applied.insert(
+            &parsed,
+            written.body.clone().map(|body| LiveResource {
+                body,
+                etag: written.etag.clone(),
+            }),
+        );
+    }
+}
+
+/// Marks node `i` failed and reports it.
+fn fail(
+    report: &mut Report,
+    state: &mut [State],
+    i: usize,
+    node: &Node,
+    e: WriteError,
+    observer: &dyn Observer,
+    elapsed: Duration,
+) {
+    state[i] = State::Failed;
+    let code = e.code();
+    let message = e.to_string();
+    observer.finished(
+        &node.change.address,
+        verb_of(node.change.action),
+        elapsed,
+        &Outcome::Failed {
+            code: code.clone(),
+            message: message.clone(),
+        },
+    );
+    report
+        .failed
+        .push((node.change.address.clone(), code, message));
+}
+
+/// Why a waiting node never started: the first dependency that failed or was itself blocked.
+fn blocked_by(nodes: &[Node], state: &[State], i: usize) -> String {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<usize> = nodes[i].deps.iter().copied().collect();
+    while let Some(d) = stack.pop() {
+        if !seen.insert(d) {
+            continue;
+        }
+        match state[d] {
+            State::Failed => return format!("{} failed", nodes[d].change.address),
+            State::Waiting => stack.extend(nodes[d].deps.iter().copied()),
+            State::Running | State::Done => {}
+        }
+    }
+    "a resource it depends on did not finish".to_string()
+}
