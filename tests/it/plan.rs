@@ -238,9 +238,35 @@ fn every_kind_of_edit_is_planned_and_drawn() {
         "version_alias",
         three_ways(&stack, &["-var=kubernetes_version=1.34"]),
     );
-    // Skipping a minor version is refused at plan time, after one read of the upgrade profile.
+    // Skipping a minor version becomes one step per minor, checked against the upgrade profile
+    // (first step) and the region's version list (the next), each read once.
     let before = stack.requests().len();
-    let out = stack.plan_recorded(Some("upgrade"), &["-var=kubernetes_version=1.35"]);
+    let out = stack.plan_recorded(Some("upgrade"), &["-json", "-var=kubernetes_version=1.35"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let plan: Value = serde_json::from_str(&out.stdout).unwrap();
+    let steps = &plan["aksform"]["resources"]["azurerm_kubernetes_cluster.main"]["upgrade_steps"];
+    let path: Vec<String> = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} -> {}",
+                s["pool"],
+                s["from"].as_str().unwrap(),
+                s["to"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(path, ["null 1.33.5 -> 1.34.3", "null 1.34.3 -> 1.35"]);
+    let reads: Vec<String> = stack.requests()[before..]
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .filter(|p| p.ends_with("/upgradeProfiles/default") || p.ends_with("/kubernetesVersions"))
+        .collect();
+    assert_eq!(reads.len(), 2, "{reads:?}");
+    // A version no path reaches is refused at plan time, at the attribute, listing what is on offer.
+    let out = stack.plan(&["-var=kubernetes_version=1.36"]);
     assert_eq!(out.code, 1, "{}", out.combined());
     let flat = out
         .stderr
@@ -249,9 +275,7 @@ fn every_kind_of_edit_is_planned_and_drawn() {
         .collect::<Vec<_>>()
         .join(" ");
     assert!(
-        flat.contains(
-            "1.35 skips minor version 1.34, and AKS upgrades one minor version at a time"
-        ),
+        flat.contains("1.36 is not an upgrade AKS offers from there (through 1.35.1) (available from 1.35.1: none)"),
         "{}",
         out.stderr
     );
@@ -260,16 +284,6 @@ fn every_kind_of_edit_is_planned_and_drawn() {
         "the error points at the file: {}",
         out.stderr
     );
-    let profile_reads = stack.requests()[before..]
-        .iter()
-        .filter(|r| {
-            r["path"]
-                .as_str()
-                .unwrap()
-                .ends_with("/upgradeProfiles/default")
-        })
-        .count();
-    assert_eq!(profile_reads, 1);
     snapshot(
         "tags",
         three_ways(&stack, &[r#"-var=tags={team="platform",cost_center="43"}"#]),
