@@ -194,6 +194,8 @@ pub async fn execute(
     let mut interrupts_open = true;
     // This apply's own last ETag per id: a later write of the same resource matches it.
     let mut etags: BTreeMap<String, Option<String>> = BTreeMap::new();
+    // Clusters this apply wrote to (their pools' ETags moved with them).
+    let mut touched: BTreeSet<String> = BTreeSet::new();
     observer.begin(nodes.len());
     loop {
         if !stopping && report.state_error.is_none() {
@@ -216,11 +218,14 @@ pub async fn execute(
                     change: rc.clone(),
                     body: rc.body_after.clone(),
                     etag: rc.etag.clone(),
+                    reread: false,
                 };
                 if let Some(id) = &rc.id
                     && let Some(own) = etags.get(&id.to_ascii_lowercase())
                 {
                     job.etag.clone_from(own);
+                } else if node.cluster.as_ref().is_some_and(|c| touched.contains(c)) {
+                    job.reread = true;
                 }
                 let verb = verb_of(rc.action);
                 if needs_fill(rc) {
@@ -293,6 +298,7 @@ pub async fn execute(
                 running.remove(&i);
                 if let Some(c) = &nodes[i].cluster {
                     busy.remove(c);
+                    touched.insert(c.clone());
                 }
                 let rc = &nodes[i].change;
                 match result {

@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 
 use super::observer::{Observer, Verb};
 use crate::arm::lro::{Progress, ProgressSink};
-use crate::arm::{ArmClient, ArmError, Condition, Live};
+use crate::arm::{ArmClient, ArmError, Condition, Live, ServiceError};
 use crate::config::arm::OnDelete;
 use crate::model::{ApiFamily, ResourceId};
 use crate::plan::merge::strip_read_only;
@@ -74,6 +74,9 @@ pub struct Job {
     /// The ETag the first write must match: this apply's own last write of the resource, else
     /// the plan's.
     pub etag: Option<String>,
+    /// This apply already wrote the cluster the resource belongs to (which changes its pools'
+    /// ETags): the ETag to match is read again just before the write.
+    pub reread: bool,
 }
 
 /// Reports a resource's operation polls to the observer.
@@ -102,11 +105,11 @@ impl ProgressSink for Sink {
 /// The first request that failed; nothing after it is sent.
 pub async fn perform(
     client: &ArmClient,
-    job: Job,
+    mut job: Job,
     observer: Arc<dyn Observer>,
     started: Instant,
 ) -> Result<Written, WriteError> {
-    let rc = &job.change;
+    let rc = &job.change.clone();
     let verb = verb_of(rc.action);
     let sink = Sink {
         observer: Arc::clone(&observer),
@@ -117,6 +120,13 @@ pub async fn perform(
     let id = parse(rc.id.as_deref().unwrap_or_default())?;
     let setting = OnDelete::of(&rc.type_name) == OnDelete::ClearManaged;
     let cond = |etag: &Option<String>| etag.clone().map_or(Condition::None, Condition::IfMatch);
+    if job.reread {
+        if let Some(now) = client.get(&id).await? {
+            job.etag = now.etag;
+        }
+    } else if job.etag.is_none() && !setting {
+        unchanged_since_plan(client, &id, rc).await?;
+    }
     match rc.action {
         Action::NoOp | Action::Read => Ok(Written {
             id: rc.id.clone(),
@@ -206,6 +216,41 @@ pub async fn perform(
             Ok(written(&id, live))
         }
     }
+}
+
+/// For a resource without an ETag (resource groups, role assignments), `If-Match` cannot guard
+/// the write: read it and refuse when it no longer is what the plan saw.
+async fn unchanged_since_plan(
+    client: &ArmClient,
+    id: &ResourceId,
+    rc: &ResourceChange,
+) -> Result<(), WriteError> {
+    let (Some(before), Action::Update | Action::Delete) = (&rc.body_before, rc.action) else {
+        return Ok(());
+    };
+    let now = client.get(id).await?.map(|l| l.body);
+    let mut seen = before.clone();
+    strip_read_only(&mut seen);
+    let same = now.is_some_and(|mut now| {
+        strip_read_only(&mut now);
+        now == seen
+    });
+    if same {
+        return Ok(());
+    }
+    Err(WriteError::Arm(ArmError::ChangedSincePlan {
+        resource: id.to_string(),
+        error: Box::new(ServiceError {
+            status: 412,
+            code: "PreconditionFailed".into(),
+            message:
+                "the resource has no ETag; read before writing, it differs from what the plan saw"
+                    .into(),
+            target: None,
+            details: Vec::new(),
+            request_id: None,
+        }),
+    }))
 }
 
 /// The verb an action is shown with.

@@ -1,5 +1,6 @@
 //! Integration tests: the real `aksform` binary against files on disk.
 
+mod apply;
 mod arm_client;
 mod auth;
 mod common;

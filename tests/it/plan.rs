@@ -27,7 +27,7 @@ fn the_example_plans_every_resource_as_a_create_with_known_ids_against_the_built
     let state = format!("-state={}", tmp.path().join("emu/state.json").display());
     let dir = example();
     let dir = dir.to_str().unwrap();
-    let traffic = traffic_dir("fresh");
+    let traffic = traffic_dir("plan-fresh");
     let env: Vec<(&str, &str)> = traffic
         .iter()
         .map(|d| ("AKSFORM_TRAFFIC_DIR", d.as_str()))

@@ -15,15 +15,10 @@ use serde_json::Value;
 use super::emulator::EmulatorProcess;
 use super::{Output, aksform_env};
 
-/// `$AKSFORM_CONFORMANCE_TRAFFIC_DIR/plan-LABEL`, when CI collects traffic.
-pub fn traffic_dir(label: &str) -> Option<String> {
+/// `$AKSFORM_CONFORMANCE_TRAFFIC_DIR/NAME`, when CI collects traffic.
+pub fn traffic_dir(name: &str) -> Option<String> {
     let root = std::env::var_os("AKSFORM_CONFORMANCE_TRAFFIC_DIR")?;
-    Some(
-        Path::new(&root)
-            .join(format!("plan-{label}"))
-            .to_string_lossy()
-            .into_owned(),
-    )
+    Some(Path::new(&root).join(name).to_string_lossy().into_owned())
 }
 
 /// The subscription of every stack test.
@@ -57,11 +52,15 @@ pub struct Stack {
 }
 
 impl Stack {
-    /// A fresh emulator (fast operations, a request log) for the configuration in `dir`.
+    /// A fresh emulator (fast operations unless `extra` gives `--speed`, a request log) for the
+    /// configuration in `dir`.
     pub fn new(dir: &Path, extra: &[&str]) -> Stack {
         let tmp = tempfile::tempdir().unwrap();
         let log = tmp.path().join("requests.jsonl");
-        let mut args = vec!["--speed", "100", "--request-log", log.to_str().unwrap()];
+        let mut args = vec!["--request-log", log.to_str().unwrap()];
+        if !extra.contains(&"--speed") {
+            args.extend(["--speed", "100"]);
+        }
         args.extend_from_slice(extra);
         let emu = EmulatorProcess::start(&args);
         Stack {
@@ -95,20 +94,33 @@ impl Stack {
     /// (`AKSFORM_CONFORMANCE_TRAFFIC_DIR`), the client records its exchanges in `plan-LABEL/`.
     #[track_caller]
     pub fn plan_recorded(&self, label: Option<&str>, args: &[&str]) -> Output {
+        self.run("plan", label, args)
+    }
+
+    /// Runs `aksform COMMAND -state=… ARGS DIR` against the emulator, recording traffic as
+    /// [`Stack::plan_recorded`] does (in `COMMAND-LABEL/`).
+    #[track_caller]
+    pub fn run(&self, command: &str, label: Option<&str>, args: &[&str]) -> Output {
         let state = format!("-state={}", self.state().display());
-        let mut all = vec!["plan", &state];
+        let mut all = vec![command, &state];
         all.extend_from_slice(args);
         all.push(self.dir.to_str().unwrap());
-        let traffic = label.and_then(traffic_dir);
+        let traffic = label.and_then(|l| traffic_dir(&format!("{command}-{l}")));
+        let env = self.env(traffic.as_deref());
+        aksform_env(self.tmp.path(), &all, &env)
+    }
+
+    /// The environment that points aksform at the emulator (and, with `traffic`, records).
+    pub fn env<'a>(&'a self, traffic: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
         let mut env = vec![
             ("ARM_ENDPOINT", self.emu.url.as_str()),
             ("ARM_ACCESS_TOKEN", TOKEN.as_str()),
             ("ARM_SUBSCRIPTION_ID", SUB),
         ];
-        if let Some(dir) = &traffic {
-            env.push(("AKSFORM_TRAFFIC_DIR", dir.as_str()));
+        if let Some(dir) = traffic {
+            env.push(("AKSFORM_TRAFFIC_DIR", dir));
         }
-        aksform_env(self.tmp.path(), &all, &env)
+        env
     }
 
     /// A client of the emulator.

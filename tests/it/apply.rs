@@ -1,0 +1,273 @@
+//! `aksform apply` and `destroy` end to end against a standalone emulator: the example applied
+//! from nothing, then planned and applied again with nothing to do; upgrades as steps in the
+//! request log's order; a saved plan refused after an out-of-band change; a failed operation
+//! that skips its dependents only; a killed apply that a rerun finishes; destroy in order.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use crate::common::repo;
+use crate::common::stack::{SUB, Stack};
+
+fn example() -> PathBuf {
+    repo().join("examples/hardened-cluster")
+}
+
+fn fixture() -> PathBuf {
+    repo().join("tests/fixtures/apply/stack")
+}
+
+const RG: &str = "/resourceGroups/rg-apply";
+const CLUSTER: &str = "/providers/Microsoft.ContainerService/managedClusters/aks-apply";
+
+/// Writes (anything but GET) in the request log from `from` on: (method, path, status).
+fn writes(stack: &Stack, from: usize) -> Vec<(String, String, u64)> {
+    stack.requests()[from..]
+        .iter()
+        .filter(|r| r["method"] != "GET")
+        .map(|r| {
+            (
+                r["method"].as_str().unwrap().to_string(),
+                r["path"].as_str().unwrap().to_string(),
+                r["status"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_example_applies_then_plans_empty_and_a_second_apply_only_reads() {
+    let stack = Stack::new(&example(), &[]);
+    let out = stack.run("apply", Some("example"), &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    assert!(
+        out.stdout
+            .contains("Apply complete! Resources: 9 added, 0 changed, 0 destroyed."),
+        "{}",
+        out.stdout
+    );
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(stack.state()).unwrap()).unwrap();
+    let entries = index["resources"].as_object().unwrap();
+    assert_eq!(entries.len(), 9, "{entries:#?}");
+    assert!(entries.values().all(|e| e["status"] == "applied"));
+    assert_eq!(index["subscription_id"], SUB);
+
+    let out = stack.plan(&["-detailed-exitcode"]);
+    assert_eq!(out.code, 0, "a second plan is empty: {}", out.combined());
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+
+    let before = stack.requests().len();
+    let out = stack.run("apply", None, &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("Apply complete! Resources: 0 added, 0 changed, 0 destroyed."),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(writes(&stack, before), [], "a second apply only reads");
+}
+
+#[test]
+fn without_a_terminal_or_auto_approve_apply_refuses_and_writes_nothing() {
+    let stack = Stack::new(&fixture(), &[]);
+    let out = stack.run("apply", None, &[]);
+    assert_eq!(out.code, 1, "{}", out.combined());
+    assert!(
+        out.stderr
+            .contains("standard input is not a terminal: pass -auto-approve"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(writes(&stack, 0), []);
+    let out = stack.run("apply", None, &["-json"]);
+    assert_eq!(out.code, 64, "{}", out.combined());
+}
+
+#[test]
+fn an_upgrade_skipping_a_minor_goes_control_plane_first_then_pools_one_at_a_time() {
+    let stack = Stack::new(&fixture(), &[]);
+    let out = stack.run(
+        "apply",
+        None,
+        &["-auto-approve", "-var=kubernetes_version=1.32"],
+    );
+    assert_eq!(out.code, 0, "{}", out.combined());
+
+    // The plan shows the steps.
+    let out = stack.plan(&["-var=kubernetes_version=1.34"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    for step in [
+        "1. control plane 1.32.7 -> 1.33.5",
+        "2. control plane 1.33.5 -> 1.34",
+        "3. node pool \"system\" 1.32.7 -> 1.33.5",
+        "4. node pool \"system\" 1.33.5 -> 1.34",
+    ] {
+        assert!(out.stdout.contains(step), "{step}: {}", out.stdout);
+    }
+    assert!(
+        out.stdout
+            .contains("1. node pool \"apps\" 1.32.7 -> 1.33.5"),
+        "{}",
+        out.stdout
+    );
+
+    let before = stack.requests().len();
+    let out = stack.run(
+        "apply",
+        Some("upgrade"),
+        &["-auto-approve", "-var=kubernetes_version=1.34"],
+    );
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let requests = stack.requests();
+    let sent: Vec<String> = requests[before..]
+        .iter()
+        .filter(|r| r["method"] == "PUT")
+        .map(|r| {
+            let path = r["path"].as_str().unwrap();
+            let what = path.rsplit('/').next().unwrap();
+            let body = &r["request_body"]["properties"];
+            let version = body["orchestratorVersion"]
+                .as_str()
+                .or(body["kubernetesVersion"].as_str())
+                .unwrap_or("-");
+            format!("{what} {version} {}", r["status"])
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "aks-apply 1.33.5 200",
+            "aks-apply 1.34 200",
+            "system 1.33.5 200",
+            "system 1.34 200",
+            "apps 1.33.5 200",
+            "apps 1.34 200",
+        ],
+        "control plane first, one minor at a time, then each pool in turn"
+    );
+    // Each step was checked against a fresh upgrade profile before it was sent.
+    let profile_reads = requests[before..]
+        .iter()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("/upgradeProfiles/default")
+        })
+        .count();
+    assert!(profile_reads >= 6, "{profile_reads}");
+    // Never a 1.32 -> 1.34 request, never a refused write.
+    let refused: Vec<String> = requests[before..]
+        .iter()
+        .filter(|r| r["method"] != "GET" && r["status"].as_u64().unwrap() >= 400)
+        .map(|r| format!("{} {} {}", r["method"], r["path"], r["status"]))
+        .collect();
+    assert_eq!(refused, Vec::<String>::new());
+    let out = stack.plan(&["-detailed-exitcode", "-var=kubernetes_version=1.34"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+}
+
+/// Plans `var` into a saved plan, lets `meddle` change Azure behind its back, applies the plan
+/// and returns the apply's output and the writes it sent.
+fn saved_plan_after(
+    stack: &Stack,
+    var: &str,
+    meddle: &dyn Fn(),
+) -> (crate::common::Output, Vec<(String, String, u64)>) {
+    let file = stack.tmp.path().join("reviewed.plan");
+    let out_arg = format!("-out={}", file.display());
+    let out = stack.plan(&[&out_arg, var]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    meddle();
+    let before = stack.requests().len();
+    let state = format!("-state={}", stack.state().display());
+    let out = crate::common::aksform_env(
+        stack.tmp.path(),
+        &["apply", &state, file.to_str().unwrap()],
+        &stack.env(None),
+    );
+    (out, writes(stack, before))
+}
+
+/// Changes the tags of the resource at `path` directly through the emulator.
+fn retag(stack: &Stack, path: &str, api: &str) {
+    let url = format!("{path}?api-version={api}");
+    let mut body = crate::common::http::arm(&stack.emu.url, "GET", &url, None)
+        .json()
+        .clone();
+    body["tags"] = json!({"team": "someone-else"});
+    let resp = crate::common::http::arm(&stack.emu.url, "PUT", &url, Some(&body));
+    assert!(resp.status < 300, "{}", resp.status);
+}
+
+#[test]
+fn a_saved_plan_is_refused_after_an_out_of_band_change_and_writes_nothing() {
+    let stack = Stack::new(&fixture(), &[]);
+    let out = stack.run("apply", None, &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let vnet =
+        format!("/subscriptions/{SUB}{RG}/providers/Microsoft.Network/virtualNetworks/vnet-apply");
+
+    // The virtual network has an ETag: the write carries If-Match and Azure answers 412.
+    let (out, written) = saved_plan_after(&stack, r#"-var=vnet_tags={team="apps"}"#, &|| {
+        retag(&stack, &vnet, "2026-03-01");
+    });
+    assert_eq!(out.code, 1, "{}", out.combined());
+    assert!(
+        out.combined().contains(
+            "vnet-apply changed since the plan was made (412 PreconditionFailed): run plan again"
+        ),
+        "{}",
+        out.combined()
+    );
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert_eq!(written[0].2, 412, "the only write was refused: {written:?}");
+
+    // A resource group has no ETag: it is read before the write and refused the same way.
+    let rg = format!("/subscriptions/{SUB}{RG}");
+    let (out, written) = saved_plan_after(&stack, r#"-var=tags={team="apps"}"#, &|| {
+        retag(&stack, &rg, "2025-04-01");
+    });
+    assert_eq!(out.code, 1, "{}", out.combined());
+    assert!(
+        out.combined()
+            .contains("rg-apply changed since the plan was made"),
+        "{}",
+        out.combined()
+    );
+    assert_eq!(written, [], "nothing is written");
+
+    // A saved plan whose configuration changed since is refused before anything is read.
+    let file = stack.tmp.path().join("old.plan");
+    let out_arg = format!("-out={}", file.display());
+    assert_eq!(stack.plan(&[&out_arg]).code, 0);
+    let copy = stack.tmp.path().join("config");
+    std::fs::create_dir_all(&copy).unwrap();
+    let text = std::fs::read_to_string(fixture().join("main.tf")).unwrap();
+    std::fs::write(copy.join("main.tf"), &text).unwrap();
+    let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    saved["config"]["dir"] = json!(copy.to_str().unwrap());
+    std::fs::write(&file, saved.to_string()).unwrap();
+    std::fs::write(
+        copy.join("main.tf"),
+        text.replace("retention_in_days   = 30", "retention_in_days   = 60"),
+    )
+    .unwrap();
+    let state = format!("-state={}", stack.state().display());
+    let out = crate::common::aksform_env(
+        stack.tmp.path(),
+        &["apply", &state, file.to_str().unwrap()],
+        &stack.env(None),
+    );
+    assert_eq!(out.code, 1, "{}", out.combined());
+    assert!(
+        out.stderr
+            .contains("changed since the plan was made (its hash differs): run plan again"),
+        "{}",
+        out.stderr
+    );
+}
