@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use super::write::Written;
-use crate::plan::{Action, ResourceChange};
-use crate::state::{self, StateError, StateIndex};
+use crate::plan::{Action, Plan, ResourceChange};
+use crate::state::{self, EntryStatus, StateError, StateIndex};
 
 /// The state index of one apply and where it is saved.
 #[derive(Debug)]
@@ -59,6 +59,27 @@ impl Ledger {
                 .record_applied(&rc.address, id, &rc.type_name, written.etag.as_deref());
         }
         self.save()
+    }
+
+    /// Confirms the pending entries of resources the plan found existing and unchanged: a create
+    /// that a stopped run sent and Azure finished.
+    ///
+    /// # Errors
+    ///
+    /// When the index cannot be saved.
+    pub fn confirm(&mut self, plan: &Plan) -> Result<(), StateError> {
+        let mut changed = false;
+        for rc in plan.resources.iter().filter(|r| r.action == Action::NoOp) {
+            let (Some(id), Some(entry)) = (rc.id.as_deref(), self.index.get(&rc.address)) else {
+                continue;
+            };
+            if entry.status == EntryStatus::Pending && entry.id.eq_ignore_ascii_case(id) {
+                self.index
+                    .record_applied(&rc.address, id, &rc.type_name, rc.etag.as_deref());
+                changed = true;
+            }
+        }
+        if changed { self.save() } else { Ok(()) }
     }
 
     /// Forgets the resources a plan found gone from Azure (its notes say so) and saves.

@@ -275,7 +275,7 @@ impl Ctx<'_> {
             Action::Replace {
                 create_before_destroy: self.r.lifecycle.create_before_destroy,
             }
-        } else if cmp.changes() {
+        } else if cmp.changes() || failed(live) {
             Action::Update
         } else {
             Action::NoOp
@@ -287,6 +287,13 @@ impl Ctx<'_> {
         c.importing = importing;
         c.reasons = cmp.replace_reasons.clone();
         c.notes = cmp.notes.clone();
+        if failed(live) && !cmp.changes() && action == Action::Update {
+            c.notes.push(
+                "its last operation failed (provisioningState Failed): apply sends it again, \
+                 which is how Azure reconciles a failed resource"
+                    .into(),
+            );
+        }
         c.attributes = cmp.attributes.clone();
         c.before = Some(views::map_to_json(&live_view(
             self.r,
@@ -466,6 +473,14 @@ impl Ctx<'_> {
         }
         out
     }
+}
+
+/// Whether the resource's last operation failed: a PUT of the same body reconciles it.
+fn failed(live: &LiveResource) -> bool {
+    live.body
+        .pointer("/properties/provisioningState")
+        .and_then(Json::as_str)
+        .is_some_and(|s| s.eq_ignore_ascii_case("Failed"))
 }
 
 /// Whether a live read means the azurerm resource exists: for the subnet–NSG association, that

@@ -19,7 +19,7 @@ fn fixture() -> PathBuf {
 }
 
 const RG: &str = "/resourceGroups/rg-apply";
-const CLUSTER: &str = "/providers/Microsoft.ContainerService/managedClusters/aks-apply";
+const CLUSTER_NAME: &str = "/managedClusters/aks-apply";
 
 /// Writes (anything but GET) in the request log from `from` on: (method, path, status).
 fn writes(stack: &Stack, from: usize) -> Vec<(String, String, u64)> {
@@ -270,4 +270,166 @@ fn a_saved_plan_is_refused_after_an_out_of_band_change_and_writes_nothing() {
         "{}",
         out.stderr
     );
+}
+
+/// The state index's entries: address -> status.
+fn index_status(stack: &Stack) -> Vec<(String, String)> {
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(stack.state()).unwrap()).unwrap();
+    index["resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(a, e)| (a.clone(), e["status"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn a_failed_operation_skips_its_dependents_finishes_the_rest_and_a_rerun_completes() {
+    let stack = Stack::new(&fixture(), &["--fail-operations-on", "managedClusters/aks-apply"]);
+    let out = stack.run("apply", None, &["-auto-approve"]);
+    assert_eq!(out.code, 1, "{}", out.combined());
+    let err = &out.stderr;
+    assert!(
+        err.contains("Apply stopped: 4 of 6 done, 1 failed, 1 skipped."),
+        "{err}"
+    );
+    assert!(
+        err.contains("failed:  azurerm_kubernetes_cluster.main:"),
+        "the failure names the resource and the ARM error: {err}"
+    );
+    assert!(
+        err.contains("skipped: azurerm_kubernetes_cluster_node_pool.apps (azurerm_kubernetes_cluster.main failed)"),
+        "{err}"
+    );
+    for independent in [
+        "azurerm_resource_group.main (created)",
+        "azurerm_virtual_network.main (created)",
+        "azurerm_subnet.nodes (created)",
+        "azurerm_log_analytics_workspace.logs (created)",
+    ] {
+        assert!(err.contains(&format!("done:    {independent}")), "{independent}: {err}");
+    }
+    // The index has what finished, and the cluster whose create was sent, as pending.
+    let index = index_status(&stack);
+    let expected: Vec<(String, String)> = [
+        ("azurerm_kubernetes_cluster.main", "pending"),
+        ("azurerm_log_analytics_workspace.logs", "applied"),
+        ("azurerm_resource_group.main", "applied"),
+        ("azurerm_subnet.nodes", "applied"),
+        ("azurerm_virtual_network.main", "applied"),
+    ]
+    .iter()
+    .map(|(a, s)| (a.to_string(), s.to_string()))
+    .collect();
+    assert_eq!(index, expected);
+
+    // The fault is gone; the rerun does only what is left.
+    let resp = crate::common::http::arm(&stack.emu.url, "PUT", "/_emulator/faults", Some(&json!({})));
+    assert!(resp.status < 300, "{}", resp.status);
+    let before = stack.requests().len();
+    let out = stack.run("apply", None, &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let paths: Vec<String> = writes(&stack, before)
+        .into_iter()
+        .map(|(m, p, _)| format!("{m} {}", p.rsplit('/').next().unwrap()))
+        .collect();
+    assert_eq!(paths, ["PUT aks-apply", "PUT apps"], "only what was left");
+    assert!(index_status(&stack).iter().all(|(_, s)| s == "applied"));
+    let out = stack.plan(&["-detailed-exitcode"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+}
+
+#[test]
+fn destroy_deletes_everything_in_reverse_order_and_leaves_the_emulator_empty() {
+    let stack = Stack::new(&fixture(), &[]);
+    let out = stack.run("apply", None, &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let before = stack.requests().len();
+    let out = stack.run("destroy", Some("stack"), &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    assert!(
+        out.stdout.contains("Destroy complete! Resources: 6 destroyed."),
+        "{}",
+        out.stdout
+    );
+    let deletes: Vec<String> = writes(&stack, before)
+        .into_iter()
+        .map(|(m, p, _)| {
+            assert_eq!(m, "DELETE", "{p}");
+            p.rsplit('/').next().unwrap().to_string()
+        })
+        .collect();
+    let at = |name: &str| {
+        deletes
+            .iter()
+            .position(|d| d == name)
+            .unwrap_or_else(|| panic!("{name} is deleted: {deletes:?}"))
+    };
+    assert!(at("apps") < at("aks-apply"), "pools before their cluster: {deletes:?}");
+    assert!(at("aks-apply") < at("snet-nodes"), "the cluster before its network: {deletes:?}");
+    assert!(at("snet-nodes") < at("vnet-apply"), "{deletes:?}");
+    assert_eq!(deletes.last().map(String::as_str), Some("rg-apply"), "the group last");
+    let groups = crate::common::http::arm(
+        &stack.emu.url,
+        "GET",
+        &format!("/subscriptions/{SUB}/resourcegroups?api-version=2025-04-01"),
+        None,
+    );
+    assert_eq!(groups.json()["value"], json!([]), "the emulator is empty");
+    assert_eq!(index_status(&stack), []);
+    let out = stack.run("destroy", None, &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    assert!(out.stdout.contains("Destroy complete! Resources: 0 destroyed."), "{}", out.stdout);
+}
+
+#[test]
+fn an_apply_killed_mid_operation_is_finished_by_a_rerun_without_duplicate_creates() {
+    // Real-time operations (a cluster takes seconds), so that the kill lands in the middle.
+    let stack = Stack::new(&fixture(), &["--speed", "2"]);
+    let state = format!("-state={}", stack.state().display());
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_aksform"));
+    cmd.args(["apply", &state, "-auto-approve", fixture().to_str().unwrap()])
+        .current_dir(stack.tmp.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for (k, v) in stack.env(None) {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let cluster_put = |r: &Value| r["method"] == "PUT" && r["path"].as_str().unwrap().ends_with(CLUSTER_NAME);
+    while !stack.requests().iter().any(cluster_put) {
+        assert!(std::time::Instant::now() < deadline, "the cluster create was never sent");
+        assert!(child.try_wait().unwrap().is_none(), "apply ended before the cluster create");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL: no cleanup of any kind
+    child.wait().unwrap();
+    let index = index_status(&stack);
+    assert!(
+        index.contains(&("azurerm_kubernetes_cluster.main".to_string(), "pending".to_string())),
+        "the create in flight is remembered: {index:?}"
+    );
+
+    let out = stack.run("apply", None, &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let requests = stack.requests();
+    let mut created: Vec<&str> = requests
+        .iter()
+        .filter(|r| r["method"] == "PUT" && r["status"] == 201)
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    let all = created.len();
+    created.sort_unstable();
+    created.dedup();
+    assert_eq!(all, created.len(), "each resource created once: {created:#?}");
+    assert!(
+        requests.iter().all(|r| r["status"] != 412),
+        "no create collided with an existing resource"
+    );
+    assert!(index_status(&stack).iter().all(|(_, s)| s == "applied"));
+    let out = stack.plan(&["-detailed-exitcode"]);
+    assert_eq!(out.code, 0, "converged: {}", out.combined());
 }

@@ -155,7 +155,10 @@ impl Run<'_> {
                     stack.state_path.clone(),
                     session.target.subscription.clone(),
                 );
-                if let Err(e) = ledger.forget(&gone(&stack, plan)) {
+                if let Err(e) = ledger
+                    .forget(&gone(&stack, plan))
+                    .and_then(|()| ledger.confirm(plan))
+                {
                     return failed(&e);
                 }
                 if !plan.has_changes() {
@@ -272,7 +275,10 @@ fn apply_saved(
                 stack.state_path.clone(),
                 session.target.subscription.clone(),
             );
-            if let Err(e) = ledger.forget(&gone(&stack, plan)) {
+            if let Err(e) = ledger
+                .forget(&gone(&stack, plan))
+                .and_then(|()| ledger.confirm(plan))
+            {
                 return failed(&e);
             }
             if !plan.has_changes() {
