@@ -7,6 +7,7 @@ pub mod connect;
 pub mod exit;
 pub mod fs;
 pub mod printer;
+pub mod progress;
 pub mod target;
 
 use std::ffi::OsString;
