@@ -8,6 +8,7 @@ pub mod exit;
 pub mod fs;
 pub mod planning;
 pub mod printer;
+pub mod progress;
 pub mod stack;
 pub mod target;
 

@@ -21,6 +21,7 @@ use crate::cli::commands::show::render_plan;
 use crate::cli::exit::ExitStatus;
 use crate::cli::planning::{Choices, connect, make, runtime};
 use crate::cli::printer::Printer;
+use crate::cli::progress;
 
 use crate::cli::stack::{Stack, saved_vars};
 use crate::cli::target::Session;
@@ -328,8 +329,8 @@ async fn walk(
     no_color: bool,
     parallelism: usize,
 ) -> Report {
-    let _ = (json, no_color);
-    let observer: Arc<dyn Observer> = Arc::new(crate::apply::observer::Quiet); // PROGRESS
+    let observer: Arc<dyn Observer> =
+        Arc::from(progress::for_run(progress::ProgressMode::detect(json, no_color)));
     let (tx, rx) = mpsc::channel(4);
     let signals = tokio::spawn(async move {
         while tokio::signal::ctrl_c().await.is_ok() {
