@@ -460,3 +460,165 @@ fn blocked_by(nodes: &[Node], state: &[State], i: usize) -> String {
     }
     "a resource it depends on did not finish".to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Target;
+
+    const RG: &str = "/subscriptions/s/resourceGroups/rg";
+
+    fn change(
+        address: &str,
+        type_name: &str,
+        id: &str,
+        action: Action,
+        deps: &[&str],
+    ) -> ResourceChange {
+        let mut rc = ResourceChange::new(
+            address.into(),
+            String::new(),
+            Mode::Managed,
+            type_name.into(),
+            address.rsplit('.').next().unwrap_or_default().into(),
+            action,
+        );
+        rc.id = Some(id.into());
+        rc.depends_on = deps.iter().map(|d| (*d).to_string()).collect();
+        rc
+    }
+
+    fn plan(resources: Vec<ResourceChange>) -> Plan {
+        Plan {
+            format: crate::plan::types::PLAN_FORMAT,
+            aksform_version: String::new(),
+            target: Target::default(),
+            config_hash: String::new(),
+            resources,
+            outputs: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn aks_resources_share_their_cluster_and_nothing_else_does() {
+        let cluster = format!("{RG}/providers/Microsoft.ContainerService/managedClusters/aks");
+        assert_eq!(cluster_of(&cluster), Some(cluster.to_ascii_lowercase()));
+        assert_eq!(
+            cluster_of(&format!("{cluster}/agentPools/apps")),
+            Some(cluster.to_ascii_lowercase())
+        );
+        assert_eq!(
+            cluster_of(&format!("{cluster}/maintenanceConfigurations/default")),
+            Some(cluster.to_ascii_lowercase())
+        );
+        // A role assignment scoped to the cluster is an Authorization resource.
+        assert_eq!(
+            cluster_of(&format!(
+                "{cluster}/providers/Microsoft.Authorization/roleAssignments/x"
+            )),
+            None
+        );
+        assert_eq!(cluster_of(RG), None);
+    }
+
+    #[test]
+    fn only_changes_are_nodes_and_dependencies_follow_them() {
+        let p = plan(vec![
+            change(
+                "azurerm_resource_group.a",
+                "azurerm_resource_group",
+                RG,
+                Action::NoOp,
+                &[],
+            ),
+            change(
+                "azurerm_virtual_network.v",
+                "azurerm_virtual_network",
+                &format!("{RG}/providers/Microsoft.Network/virtualNetworks/v"),
+                Action::Create,
+                &["azurerm_resource_group.a"],
+            ),
+            change(
+                "azurerm_subnet.s",
+                "azurerm_subnet",
+                &format!("{RG}/providers/Microsoft.Network/virtualNetworks/v/subnets/s"),
+                Action::Create,
+                &["azurerm_virtual_network.v", "azurerm_resource_group.a"],
+            ),
+        ]);
+        let n = nodes(&p);
+        assert_eq!(n.len(), 2, "the unchanged group is no node");
+        assert!(
+            n[0].deps.is_empty(),
+            "a dependency that does not change is met"
+        );
+        assert_eq!(n[1].deps, BTreeSet::from([0]));
+    }
+
+    #[test]
+    fn deletes_wait_for_what_they_contain_within_their_group() {
+        let cluster = format!("{RG}/providers/Microsoft.ContainerService/managedClusters/aks");
+        let p = plan(vec![
+            change(
+                "azurerm_resource_group.a",
+                "azurerm_resource_group",
+                RG,
+                Action::Delete,
+                &[],
+            ),
+            change(
+                "azurerm_kubernetes_cluster.k",
+                "azurerm_kubernetes_cluster",
+                &cluster,
+                Action::Delete,
+                &[],
+            ),
+            change(
+                "azurerm_kubernetes_cluster_node_pool.p",
+                "azurerm_kubernetes_cluster_node_pool",
+                &format!("{cluster}/agentPools/p"),
+                Action::Delete,
+                &[],
+            ),
+            change(
+                "azurerm_resource_group.other",
+                "azurerm_resource_group",
+                "/subscriptions/s/resourceGroups/other",
+                Action::Delete,
+                &[],
+            ),
+        ]);
+        let n = nodes(&p);
+        assert_eq!(n[2].deps, BTreeSet::new(), "the pool goes first");
+        assert_eq!(n[1].deps, BTreeSet::from([2]), "then its cluster");
+        assert_eq!(n[0].deps, BTreeSet::from([1, 2]), "the group last");
+        assert_eq!(n[3].deps, BTreeSet::new(), "another group is independent");
+        assert_eq!(n[1].cluster, n[2].cluster, "pool and cluster take turns");
+    }
+
+    #[test]
+    fn a_skipped_resource_names_the_failure_that_blocked_it() {
+        let p = plan(vec![
+            change("a.x", "azurerm_resource_group", RG, Action::Create, &[]),
+            change(
+                "b.x",
+                "azurerm_resource_group",
+                RG,
+                Action::Create,
+                &["a.x"],
+            ),
+            change(
+                "c.x",
+                "azurerm_resource_group",
+                RG,
+                Action::Create,
+                &["b.x"],
+            ),
+        ]);
+        let n = nodes(&p);
+        let state = [State::Failed, State::Waiting, State::Waiting];
+        assert_eq!(blocked_by(&n, &state, 2), "a.x failed");
+        assert_eq!(blocked_by(&n, &state, 1), "a.x failed");
+    }
+}

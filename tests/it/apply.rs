@@ -286,7 +286,10 @@ fn index_status(stack: &Stack) -> Vec<(String, String)> {
 
 #[test]
 fn a_failed_operation_skips_its_dependents_finishes_the_rest_and_a_rerun_completes() {
-    let stack = Stack::new(&fixture(), &["--fail-operations-on", "managedClusters/aks-apply"]);
+    let stack = Stack::new(
+        &fixture(),
+        &["--fail-operations-on", "managedClusters/aks-apply"],
+    );
     let out = stack.run("apply", None, &["-auto-approve"]);
     assert_eq!(out.code, 1, "{}", out.combined());
     let err = &out.stderr;
@@ -308,7 +311,10 @@ fn a_failed_operation_skips_its_dependents_finishes_the_rest_and_a_rerun_complet
         "azurerm_subnet.nodes (created)",
         "azurerm_log_analytics_workspace.logs (created)",
     ] {
-        assert!(err.contains(&format!("done:    {independent}")), "{independent}: {err}");
+        assert!(
+            err.contains(&format!("done:    {independent}")),
+            "{independent}: {err}"
+        );
     }
     // The index has what finished, and the cluster whose create was sent, as pending.
     let index = index_status(&stack);
@@ -325,7 +331,8 @@ fn a_failed_operation_skips_its_dependents_finishes_the_rest_and_a_rerun_complet
     assert_eq!(index, expected);
 
     // The fault is gone; the rerun does only what is left.
-    let resp = crate::common::http::arm(&stack.emu.url, "PUT", "/_emulator/faults", Some(&json!({})));
+    let resp =
+        crate::common::http::arm(&stack.emu.url, "PUT", "/_emulator/faults", Some(&json!({})));
     assert!(resp.status < 300, "{}", resp.status);
     let before = stack.requests().len();
     let out = stack.run("apply", None, &["-auto-approve"]);
@@ -349,7 +356,8 @@ fn destroy_deletes_everything_in_reverse_order_and_leaves_the_emulator_empty() {
     let out = stack.run("destroy", Some("stack"), &["-auto-approve"]);
     assert_eq!(out.code, 0, "{}", out.combined());
     assert!(
-        out.stdout.contains("Destroy complete! Resources: 6 destroyed."),
+        out.stdout
+            .contains("Destroy complete! Resources: 6 destroyed."),
         "{}",
         out.stdout
     );
@@ -366,10 +374,20 @@ fn destroy_deletes_everything_in_reverse_order_and_leaves_the_emulator_empty() {
             .position(|d| d == name)
             .unwrap_or_else(|| panic!("{name} is deleted: {deletes:?}"))
     };
-    assert!(at("apps") < at("aks-apply"), "pools before their cluster: {deletes:?}");
-    assert!(at("aks-apply") < at("snet-nodes"), "the cluster before its network: {deletes:?}");
+    assert!(
+        at("apps") < at("aks-apply"),
+        "pools before their cluster: {deletes:?}"
+    );
+    assert!(
+        at("aks-apply") < at("snet-nodes"),
+        "the cluster before its network: {deletes:?}"
+    );
     assert!(at("snet-nodes") < at("vnet-apply"), "{deletes:?}");
-    assert_eq!(deletes.last().map(String::as_str), Some("rg-apply"), "the group last");
+    assert_eq!(
+        deletes.last().map(String::as_str),
+        Some("rg-apply"),
+        "the group last"
+    );
     let groups = crate::common::http::arm(
         &stack.emu.url,
         "GET",
@@ -380,7 +398,12 @@ fn destroy_deletes_everything_in_reverse_order_and_leaves_the_emulator_empty() {
     assert_eq!(index_status(&stack), []);
     let out = stack.run("destroy", None, &["-auto-approve"]);
     assert_eq!(out.code, 0, "{}", out.combined());
-    assert!(out.stdout.contains("Destroy complete! Resources: 0 destroyed."), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("Destroy complete! Resources: 0 destroyed."),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -389,27 +412,42 @@ fn an_apply_killed_mid_operation_is_finished_by_a_rerun_without_duplicate_create
     let stack = Stack::new(&fixture(), &["--speed", "2"]);
     let state = format!("-state={}", stack.state().display());
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_aksform"));
-    cmd.args(["apply", &state, "-auto-approve", fixture().to_str().unwrap()])
-        .current_dir(stack.tmp.path())
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
+    cmd.args([
+        "apply",
+        &state,
+        "-auto-approve",
+        fixture().to_str().unwrap(),
+    ])
+    .current_dir(stack.tmp.path())
+    .env("NO_COLOR", "1")
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null());
     for (k, v) in stack.env(None) {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let cluster_put = |r: &Value| r["method"] == "PUT" && r["path"].as_str().unwrap().ends_with(CLUSTER_NAME);
+    let cluster_put =
+        |r: &Value| r["method"] == "PUT" && r["path"].as_str().unwrap().ends_with(CLUSTER_NAME);
     while !stack.requests().iter().any(cluster_put) {
-        assert!(std::time::Instant::now() < deadline, "the cluster create was never sent");
-        assert!(child.try_wait().unwrap().is_none(), "apply ended before the cluster create");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the cluster create was never sent"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "apply ended before the cluster create"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.kill().unwrap(); // SIGKILL: no cleanup of any kind
     child.wait().unwrap();
     let index = index_status(&stack);
     assert!(
-        index.contains(&("azurerm_kubernetes_cluster.main".to_string(), "pending".to_string())),
+        index.contains(&(
+            "azurerm_kubernetes_cluster.main".to_string(),
+            "pending".to_string()
+        )),
         "the create in flight is remembered: {index:?}"
     );
 
@@ -424,7 +462,11 @@ fn an_apply_killed_mid_operation_is_finished_by_a_rerun_without_duplicate_create
     let all = created.len();
     created.sort_unstable();
     created.dedup();
-    assert_eq!(all, created.len(), "each resource created once: {created:#?}");
+    assert_eq!(
+        all,
+        created.len(),
+        "each resource created once: {created:#?}"
+    );
     assert!(
         requests.iter().all(|r| r["status"] != 412),
         "no create collided with an existing resource"
@@ -432,4 +474,107 @@ fn an_apply_killed_mid_operation_is_finished_by_a_rerun_without_duplicate_create
     assert!(index_status(&stack).iter().all(|(_, s)| s == "applied"));
     let out = stack.plan(&["-detailed-exitcode"]);
     assert_eq!(out.code, 0, "converged: {}", out.combined());
+}
+
+/// Starts `aksform apply -auto-approve` on the stack as a child process.
+fn spawn_apply(stack: &Stack) -> std::process::Child {
+    let state = format!("-state={}", stack.state().display());
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_aksform"));
+    cmd.args([
+        "apply",
+        &state,
+        "-auto-approve",
+        fixture().to_str().unwrap(),
+    ])
+    .current_dir(stack.tmp.path())
+    .env("NO_COLOR", "1")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    for (k, v) in stack.env(None) {
+        cmd.env(k, v);
+    }
+    cmd.spawn().unwrap()
+}
+
+/// Waits until the request log has a PUT whose path ends with `suffix`.
+fn wait_for_put(stack: &Stack, child: &mut std::process::Child, suffix: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !stack
+        .requests()
+        .iter()
+        .any(|r| r["method"] == "PUT" && r["path"].as_str().unwrap().ends_with(suffix))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{suffix} was never sent"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "apply ended before {suffix}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn ctrl_c_once_waits_for_running_operations_twice_abandons_them() {
+    let stack = Stack::new(&fixture(), &["--speed", "2"]);
+    // Once: the running cluster create finishes, nothing new starts.
+    let mut child = spawn_apply(&stack);
+    wait_for_put(&stack, &mut child, CLUSTER_NAME);
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("Stopping"), "{err}");
+    assert!(
+        err.contains("azurerm_kubernetes_cluster.main: Creation complete"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "skipped: azurerm_kubernetes_cluster_node_pool.apps (the apply was interrupted)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("run apply again to finish the job"), "{err}");
+    let index = index_status(&stack);
+    assert!(
+        index.contains(&(
+            "azurerm_kubernetes_cluster.main".to_string(),
+            "applied".to_string()
+        )),
+        "{index:?}"
+    );
+
+    // Twice: the wait is abandoned and the operation still running in Azure is named.
+    let mut child = spawn_apply(&stack);
+    wait_for_put(&stack, &mut child, "/agentPools/apps");
+    interrupt(&child);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("Still running in Azure (the state index remembers them; the next plan reads them): azurerm_kubernetes_cluster_node_pool.apps"),
+        "{err}"
+    );
+    assert!(index_status(&stack).contains(&(
+        "azurerm_kubernetes_cluster_node_pool.apps".to_string(),
+        "pending".to_string()
+    )));
+
+    // And a rerun finishes the job.
+    let out = stack.run("apply", None, &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    assert!(index_status(&stack).iter().all(|(_, s)| s == "applied"));
 }

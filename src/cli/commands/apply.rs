@@ -329,8 +329,9 @@ async fn walk(
     no_color: bool,
     parallelism: usize,
 ) -> Report {
-    let observer: Arc<dyn Observer> =
-        Arc::from(progress::for_run(progress::ProgressMode::detect(json, no_color)));
+    let observer: Arc<dyn Observer> = Arc::from(progress::for_run(progress::ProgressMode::detect(
+        json, no_color,
+    )));
     let (tx, rx) = mpsc::channel(4);
     let signals = tokio::spawn(async move {
         while tokio::signal::ctrl_c().await.is_ok() {
