@@ -30,6 +30,37 @@ const READ_ONLY_PROPERTIES: &[&str] = &[
     "updatedBy",
 ];
 
+/// Read-only fields deeper in a body, as pointers where `*` is every member or item: Azure sets
+/// them, a GET returns them, and Microsoft's specs refuse them in a request.
+const READ_ONLY_NESTED: &[&str] = &[
+    "/eTag",
+    "/identity/principalId",
+    "/identity/tenantId",
+    "/identity/userAssignedIdentities/*/principalId",
+    "/identity/userAssignedIdentities/*/clientId",
+    "/properties/eTag",
+    "/properties/resourceUID",
+    "/properties/oidcIssuerProfile/issuerURL",
+    "/properties/networkProfile/loadBalancerProfile/effectiveOutboundIPs",
+    "/properties/agentPoolProfiles/*/eTag",
+    "/properties/agentPoolProfiles/*/provisioningState",
+    "/properties/agentPoolProfiles/*/currentOrchestratorVersion",
+    "/properties/agentPoolProfiles/*/nodeImageVersion",
+    "/properties/addonProfiles/*/identity",
+    "/properties/subnets/*/etag",
+    "/properties/subnets/*/type",
+    "/properties/subnets/*/properties/provisioningState",
+    "/properties/subnets/*/properties/ipConfigurations",
+    "/properties/subnets/*/properties/purpose",
+    "/properties/securityRules/*/etag",
+    "/properties/securityRules/*/type",
+    "/properties/securityRules/*/properties/provisioningState",
+    "/properties/defaultSecurityRules",
+    "/properties/networkInterfaces",
+    "/properties/ipConfigurations",
+    "/properties/purpose",
+];
+
 /// The update body for `desired` over `live`. `skip` says which managed pointers to leave as
 /// they are live (unknown ones, ones `ignore_changes` covers).
 pub fn update_body(desired: &Desired, live: &Json, skip: &dyn Fn(&str) -> bool) -> Json {
@@ -62,6 +93,33 @@ pub fn strip_read_only(body: &mut Json) {
                 props.remove(*key);
             }
         }
+    }
+    for pattern in READ_ONLY_NESTED {
+        let segs: Vec<&str> = pattern.split('/').skip(1).collect();
+        remove_matching(body, &segs);
+    }
+}
+
+/// Removes every member that `segs` (with `*` wildcards) reaches.
+fn remove_matching(node: &mut Json, segs: &[&str]) {
+    let Some((first, rest)) = segs.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        if let Json::Object(map) = node {
+            map.remove(*first);
+        }
+        return;
+    }
+    match (node, *first) {
+        (Json::Object(map), "*") => map.values_mut().for_each(|v| remove_matching(v, rest)),
+        (Json::Array(items), "*") => items.iter_mut().for_each(|v| remove_matching(v, rest)),
+        (Json::Object(map), key) => {
+            if let Some(v) = map.get_mut(key) {
+                remove_matching(v, rest);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -146,6 +204,32 @@ mod tests {
     use crate::config::arm::OnDelete;
     use crate::model::ApiFamily;
     use serde_json::json;
+
+    #[test]
+    fn read_only_fields_go_at_every_depth() {
+        let mut body = json!({
+            "id": "/x", "etag": "e", "identity": {"type": "SystemAssigned", "principalId": "p", "tenantId": "t"},
+            "properties": {
+                "kubernetesVersion": "1.33",
+                "oidcIssuerProfile": {"enabled": true, "issuerURL": "https://i"},
+                "agentPoolProfiles": [{"name": "system", "count": 2, "eTag": "x", "provisioningState": "Succeeded", "currentOrchestratorVersion": "1.33.5"}],
+                "subnets": [{"name": "s", "etag": "e", "properties": {"addressPrefix": "10.0.0.0/24", "provisioningState": "Succeeded"}}]
+            }
+        });
+        strip_read_only(&mut body);
+        assert_eq!(
+            body,
+            json!({
+                "identity": {"type": "SystemAssigned"},
+                "properties": {
+                    "kubernetesVersion": "1.33",
+                    "oidcIssuerProfile": {"enabled": true},
+                    "agentPoolProfiles": [{"name": "system", "count": 2}],
+                    "subnets": [{"name": "s", "properties": {"addressPrefix": "10.0.0.0/24"}}]
+                }
+            })
+        );
+    }
 
     fn desired(body: Json, managed: &[&str]) -> Desired {
         Desired {

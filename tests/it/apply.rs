@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use crate::common::repo;
-use crate::common::stack::{SUB, Stack};
+use crate::common::stack::{SUB, Stack, traffic_dir};
 
 fn example() -> PathBuf {
     repo().join("examples/hardened-cluster")
@@ -185,10 +185,11 @@ fn saved_plan_after(
     meddle();
     let before = stack.requests().len();
     let state = format!("-state={}", stack.state().display());
+    let traffic = traffic_dir("apply-saved");
     let out = crate::common::aksform_env(
         stack.tmp.path(),
         &["apply", &state, file.to_str().unwrap()],
-        &stack.env(None),
+        &stack.env(traffic.as_deref()),
     );
     (out, writes(stack, before))
 }
