@@ -86,10 +86,12 @@ enum State {
 }
 
 /// The options of a run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub struct ExecOptions {
     /// How many resources may run at once.
     pub parallelism: usize,
+    /// Who watches.
+    pub observer: Arc<dyn Observer>,
 }
 
 /// The work of a plan: every change (and every adoption), with its dependencies among them.
@@ -175,10 +177,10 @@ pub async fn execute(
     ledger: &mut Ledger,
     fill: &dyn Fill,
     applied: &mut Snapshot,
-    observer: Arc<dyn Observer>,
     options: ExecOptions,
     mut interrupts: mpsc::Receiver<()>,
 ) -> Report {
+    let observer = options.observer;
     let nodes = nodes(plan);
     let ids: BTreeMap<String, String> = plan
         .resources

@@ -347,8 +347,10 @@ async fn walk(
         ledger,
         &fill,
         applied,
-        observer,
-        ExecOptions { parallelism },
+        ExecOptions {
+            parallelism,
+            observer,
+        },
         rx,
     )
     .await;

@@ -460,7 +460,7 @@ fn start_op(
     effects: Vec<Effect>,
 ) -> ArmResult<Reply> {
     let duration = ctx.duration(ctx.cfg.durations.network_ms);
-    let fail = ctx.should_fail(&id);
+    let fail = ctx.should_fail(id);
     let op = lro::start(
         ctx.store,
         id,

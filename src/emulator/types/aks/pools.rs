@@ -477,7 +477,7 @@ fn delete(
         .map(|d| location_of(&d.body))
         .unwrap_or_default();
     let duration = ctx.duration(ctx.cfg.durations.delete_ms);
-    let fail = ctx.should_fail(&id);
+    let fail = ctx.should_fail(id);
     let op = lro::start(
         ctx.store,
         id,
