@@ -6,14 +6,14 @@
 //! `error_message`, `reason`), which Terraform's consumers are told to ignore.
 
 use std::io::{Stdout, Write};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value, json};
 
 use super::{
-    Clock, PROGRESS_INTERVAL, STOPPING, SystemClock, Throttle, elapsed_secs, finished_text, key,
-    lock, progress_text, started_text, write_line,
+    Clock, Lines, PROGRESS_INTERVAL, STOPPING, SystemClock, elapsed_secs, finished_text,
+    progress_text, started_text,
 };
 use crate::addr::{AbsResourceInstance, InstanceKey};
 use crate::apply::observer::{Observer, Outcome, Verb};
@@ -21,14 +21,7 @@ use crate::state::rfc3339_utc;
 
 /// Writes JSON UI events, progress every interval at most per resource (as Terraform's timer).
 pub struct Json<W> {
-    inner: Mutex<Inner<W>>,
-    clock: Arc<dyn Clock>,
-    every: Duration,
-}
-
-struct Inner<W> {
-    out: W,
-    throttle: Throttle,
+    lines: Lines<W>,
 }
 
 impl Json<Stdout> {
@@ -42,36 +35,29 @@ impl<W: Write + Send> Json<W> {
     /// Events on `out`, timed by `clock`, progress every `every` at most per resource.
     pub fn new(out: W, clock: Arc<dyn Clock>, every: Duration) -> Self {
         Json {
-            inner: Mutex::new(Inner {
-                out,
-                throttle: Throttle::default(),
-            }),
-            clock,
-            every,
+            lines: Lines::new(out, clock, every),
         }
     }
 
     /// The writer back, with everything written to it.
     pub fn into_inner(self) -> W {
-        self.inner
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .out
+        self.lines.into_inner()
     }
+}
 
-    fn event(&self, inner: &mut Inner<W>, level: &str, message: String, kind: &str, hook: Value) {
-        let mut event = json!({
-            "@level": level,
-            "@message": message,
-            "@module": "aksform.ui",
-            "@timestamp": rfc3339_utc(self.clock.wall()),
-            "type": kind,
-        });
-        if let (Value::Object(event), false) = (&mut event, hook.is_null()) {
-            event.insert("hook".into(), hook);
-        }
-        write_line(&mut inner.out, event.to_string());
+/// One event line at the time `wall`; a null `hook` is left out.
+fn event(wall: SystemTime, level: &str, message: String, kind: &str, hook: Value) -> String {
+    let mut event = json!({
+        "@level": level,
+        "@message": message,
+        "@module": "aksform.ui",
+        "@timestamp": rfc3339_utc(wall),
+        "type": kind,
+    });
+    if let (Value::Object(event), false) = (&mut event, hook.is_null()) {
+        event.insert("hook".into(), hook);
     }
+    event.to_string()
 }
 
 /// The `hook` object: the resource and action, plus `extra` keys.
@@ -113,52 +99,50 @@ fn resource(address: &str) -> Value {
 
 impl<W: Write + Send> Observer for Json<W> {
     fn started(&self, address: &str, verb: Verb, step: Option<&str>) {
-        let mut inner = lock(&self.inner);
-        inner.throttle.mark(key(address, verb), self.clock.now());
-        let message = started_text(address, verb, step);
-        let hook = hook(address, verb, json!({ "step": step }));
-        self.event(&mut inner, "info", message, "apply_start", hook);
+        self.lines.started(address, verb, |wall| {
+            let message = started_text(address, verb, step);
+            let hook = hook(address, verb, json!({ "step": step }));
+            event(wall, "info", message, "apply_start", hook)
+        });
     }
 
     fn progress(&self, address: &str, verb: Verb, state: &str, elapsed: Duration) {
-        let mut inner = lock(&self.inner);
-        if !inner
-            .throttle
-            .due(key(address, verb), self.clock.now(), self.every)
-        {
-            return;
-        }
-        let message = progress_text(address, verb, state, elapsed);
-        let extra =
-            json!({ "elapsed_seconds": elapsed_secs(elapsed), "provisioning_state": state });
-        let hook = hook(address, verb, extra);
-        self.event(&mut inner, "info", message, "apply_progress", hook);
+        self.lines.progress(address, verb, |wall| {
+            let message = progress_text(address, verb, state, elapsed);
+            let extra =
+                json!({ "elapsed_seconds": elapsed_secs(elapsed), "provisioning_state": state });
+            let hook = hook(address, verb, extra);
+            event(wall, "info", message, "apply_progress", hook)
+        });
     }
 
     fn finished(&self, address: &str, verb: Verb, elapsed: Duration, outcome: &Outcome) {
-        let mut inner = lock(&self.inner);
-        inner.throttle.forget(&key(address, verb));
-        let message = finished_text(address, verb, elapsed, outcome);
-        let secs = elapsed_secs(elapsed);
-        let (level, kind, extra) = match outcome {
-            Outcome::Done { id } => {
-                let id_key = id.as_ref().map(|_| "id");
-                let extra = json!({ "id_key": id_key, "id_value": id, "elapsed_seconds": secs });
-                ("info", "apply_complete", extra)
-            }
-            Outcome::Failed { code, message } => {
-                let extra = json!({ "elapsed_seconds": secs, "error_code": code, "error_message": message });
-                ("error", "apply_errored", extra)
-            }
-            Outcome::Skipped { because } => ("warn", "apply_skipped", json!({ "reason": because })),
-        };
-        let hook = hook(address, verb, extra);
-        self.event(&mut inner, level, message, kind, hook);
+        self.lines.finished(address, verb, |wall| {
+            let message = finished_text(address, verb, elapsed, outcome);
+            let secs = elapsed_secs(elapsed);
+            let (level, kind, extra) = match outcome {
+                Outcome::Done { id } => {
+                    let id_key = id.as_ref().map(|_| "id");
+                    let extra =
+                        json!({ "id_key": id_key, "id_value": id, "elapsed_seconds": secs });
+                    ("info", "apply_complete", extra)
+                }
+                Outcome::Failed { code, message } => {
+                    let extra = json!({ "elapsed_seconds": secs, "error_code": code, "error_message": message });
+                    ("error", "apply_errored", extra)
+                }
+                Outcome::Skipped { because } => {
+                    ("warn", "apply_skipped", json!({ "reason": because }))
+                }
+            };
+            let hook = hook(address, verb, extra);
+            event(wall, level, message, kind, hook)
+        });
     }
 
     fn stopping(&self) {
-        let mut inner = lock(&self.inner);
-        self.event(&mut inner, "warn", STOPPING.into(), "stopping", Value::Null);
+        self.lines
+            .line(|wall| event(wall, "warn", STOPPING.into(), "stopping", Value::Null));
     }
 }
 

@@ -12,7 +12,7 @@ mod terminal;
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 pub use json::Json;
@@ -118,6 +118,75 @@ impl Throttle {
     /// `key` ended.
     fn forget(&mut self, key: &str) {
         self.last.remove(key);
+    }
+}
+
+/// The shell the line writers ([`Plain`], [`Json`]) share: the output and the throttle behind one
+/// mutex, the clock, and the interval. Each method takes the lock once, settles the throttle for
+/// the resource, and writes one whole line built (under the lock, so timestamps go in order) from
+/// the wall time; the writers keep only their line formats.
+struct Lines<W> {
+    inner: Mutex<LinesInner<W>>,
+    clock: Arc<dyn Clock>,
+    every: Duration,
+}
+
+struct LinesInner<W> {
+    out: W,
+    throttle: Throttle,
+}
+
+impl<W: Write> Lines<W> {
+    /// Lines on `out`, timed by `clock`, progress every `every` at most per resource.
+    fn new(out: W, clock: Arc<dyn Clock>, every: Duration) -> Self {
+        Lines {
+            inner: Mutex::new(LinesInner {
+                out,
+                throttle: Throttle::default(),
+            }),
+            clock,
+            every,
+        }
+    }
+
+    /// The writer back, with everything written to it.
+    fn into_inner(self) -> W {
+        self.inner
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .out
+    }
+
+    /// `address` started: its progress interval starts now, and `line` is written.
+    fn started(&self, address: &str, verb: Verb, line: impl FnOnce(SystemTime) -> String) {
+        let mut inner = lock(&self.inner);
+        inner.throttle.mark(key(address, verb), self.clock.now());
+        write_line(&mut inner.out, line(self.clock.wall()));
+    }
+
+    /// `address` is still running: `line` is written if a full interval has passed since its
+    /// last line.
+    fn progress(&self, address: &str, verb: Verb, line: impl FnOnce(SystemTime) -> String) {
+        let mut inner = lock(&self.inner);
+        if inner
+            .throttle
+            .due(key(address, verb), self.clock.now(), self.every)
+        {
+            write_line(&mut inner.out, line(self.clock.wall()));
+        }
+    }
+
+    /// `address` ended: its throttle is dropped, and `line` is written.
+    fn finished(&self, address: &str, verb: Verb, line: impl FnOnce(SystemTime) -> String) {
+        let mut inner = lock(&self.inner);
+        inner.throttle.forget(&key(address, verb));
+        write_line(&mut inner.out, line(self.clock.wall()));
+    }
+
+    /// Writes `line`, for no resource in particular.
+    fn line(&self, line: impl FnOnce(SystemTime) -> String) {
+        let mut inner = lock(&self.inner);
+        write_line(&mut inner.out, line(self.clock.wall()));
     }
 }
 

@@ -2,26 +2,19 @@
 //! starts, a "Still creating..." line at most once per interval, one when it ends.
 
 use std::io::{Stderr, Write};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use super::{
-    Clock, PROGRESS_INTERVAL, STOPPING, SystemClock, Throttle, finished_text, key, lock,
-    progress_text, started_text, write_line,
+    Clock, Lines, PROGRESS_INTERVAL, STOPPING, SystemClock, finished_text, progress_text,
+    started_text,
 };
 use crate::apply::observer::{Observer, Outcome, Verb};
 use crate::state::rfc3339_utc;
 
 /// Writes `2026-11-28T06:40:00Z aksform: azurerm_kubernetes_cluster.main: Creating...` lines.
 pub struct Plain<W> {
-    inner: Mutex<Inner<W>>,
-    clock: Arc<dyn Clock>,
-    every: Duration,
-}
-
-struct Inner<W> {
-    out: W,
-    throttle: Throttle,
+    lines: Lines<W>,
 }
 
 impl Plain<Stderr> {
@@ -35,56 +28,42 @@ impl<W: Write + Send> Plain<W> {
     /// Lines on `out`, timed by `clock`, progress every `every` at most per resource.
     pub fn new(out: W, clock: Arc<dyn Clock>, every: Duration) -> Self {
         Plain {
-            inner: Mutex::new(Inner {
-                out,
-                throttle: Throttle::default(),
-            }),
-            clock,
-            every,
+            lines: Lines::new(out, clock, every),
         }
     }
 
     /// The writer back, with everything written to it.
     pub fn into_inner(self) -> W {
-        self.inner
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .out
+        self.lines.into_inner()
     }
+}
 
-    fn line(inner: &mut Inner<W>, clock: &dyn Clock, text: &str) {
-        let line = format!("{} aksform: {text}", rfc3339_utc(clock.wall()));
-        write_line(&mut inner.out, line);
-    }
+/// `text` stamped with the time `wall`.
+fn stamped(wall: SystemTime, text: &str) -> String {
+    format!("{} aksform: {text}", rfc3339_utc(wall))
 }
 
 impl<W: Write + Send> Observer for Plain<W> {
     fn started(&self, address: &str, verb: Verb, step: Option<&str>) {
-        let mut inner = lock(&self.inner);
-        inner.throttle.mark(key(address, verb), self.clock.now());
-        Self::line(&mut inner, &*self.clock, &started_text(address, verb, step));
+        self.lines.started(address, verb, |wall| {
+            stamped(wall, &started_text(address, verb, step))
+        });
     }
 
     fn progress(&self, address: &str, verb: Verb, state: &str, elapsed: Duration) {
-        let mut inner = lock(&self.inner);
-        if inner
-            .throttle
-            .due(key(address, verb), self.clock.now(), self.every)
-        {
-            let text = progress_text(address, verb, state, elapsed);
-            Self::line(&mut inner, &*self.clock, &text);
-        }
+        self.lines.progress(address, verb, |wall| {
+            stamped(wall, &progress_text(address, verb, state, elapsed))
+        });
     }
 
     fn finished(&self, address: &str, verb: Verb, elapsed: Duration, outcome: &Outcome) {
-        let mut inner = lock(&self.inner);
-        inner.throttle.forget(&key(address, verb));
-        let text = finished_text(address, verb, elapsed, outcome);
-        Self::line(&mut inner, &*self.clock, &text);
+        self.lines.finished(address, verb, |wall| {
+            stamped(wall, &finished_text(address, verb, elapsed, outcome))
+        });
     }
 
     fn stopping(&self) {
-        Self::line(&mut lock(&self.inner), &*self.clock, STOPPING);
+        self.lines.line(|wall| stamped(wall, STOPPING));
     }
 }
 
