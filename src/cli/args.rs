@@ -245,14 +245,9 @@ pub struct PlanArgs {
           value_parser = clap::value_parser!(u32).range(1..=256))]
     pub parallelism: u32,
 
-    /// Allow the replacement of this resource (clusters are never replaced without it;
-    /// repeatable).
-    #[arg(long, value_name = "ADDRESS")]
-    pub allow_replace: Vec<String>,
-
-    /// Adopt this resource into the state index when it already exists in Azure (repeatable).
-    #[arg(long, value_name = "ADDRESS")]
-    pub adopt: Vec<String>,
+    /// Replacements and adoptions allowed.
+    #[command(flatten)]
+    pub changes: ChangeFlags,
 
     /// The state index and lock.
     #[command(flatten)]
@@ -275,26 +270,13 @@ pub struct ApplyArgs {
     #[command(flatten)]
     pub vars: VarFlags,
 
-    /// Apply without asking for `yes`.
-    #[arg(long)]
-    pub auto_approve: bool,
+    /// Approval, output and concurrency.
+    #[command(flatten)]
+    pub run: RunFlags,
 
-    /// Machine-readable progress: one JSON event per line on standard output.
-    #[arg(long)]
-    pub json: bool,
-
-    /// How many resources are read and written at once.
-    #[arg(long, value_name = "N", default_value_t = 10,
-          value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub parallelism: u32,
-
-    /// Allow the replacement of this resource (repeatable).
-    #[arg(long, value_name = "ADDRESS")]
-    pub allow_replace: Vec<String>,
-
-    /// Adopt this resource into the state index when it already exists in Azure (repeatable).
-    #[arg(long, value_name = "ADDRESS")]
-    pub adopt: Vec<String>,
+    /// Replacements and adoptions allowed.
+    #[command(flatten)]
+    pub changes: ChangeFlags,
 
     /// The state index and lock.
     #[command(flatten)]
@@ -316,18 +298,9 @@ pub struct DestroyArgs {
     #[command(flatten)]
     pub vars: VarFlags,
 
-    /// Destroy without asking for `yes`.
-    #[arg(long)]
-    pub auto_approve: bool,
-
-    /// Machine-readable progress: one JSON event per line on standard output.
-    #[arg(long)]
-    pub json: bool,
-
-    /// How many resources are read and deleted at once.
-    #[arg(long, value_name = "N", default_value_t = 10,
-          value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub parallelism: u32,
+    /// Approval, output and concurrency.
+    #[command(flatten)]
+    pub run: RunFlags,
 
     /// The state index and lock.
     #[command(flatten)]
@@ -336,6 +309,37 @@ pub struct DestroyArgs {
     /// Azure or the emulator.
     #[command(flatten)]
     pub target: TargetFlags,
+}
+
+/// How apply and destroy run.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct RunFlags {
+    /// Go ahead without asking for `yes`.
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    /// Machine-readable progress: one JSON event per line on standard output (needs
+    /// -auto-approve).
+    #[arg(long)]
+    pub json: bool,
+
+    /// How many resources are read and written at once.
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub parallelism: u32,
+}
+
+/// What a plan may do that it otherwise refuses.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ChangeFlags {
+    /// Allow the replacement of this resource (clusters are never replaced without it;
+    /// repeatable).
+    #[arg(long, value_name = "ADDRESS")]
+    pub allow_replace: Vec<String>,
+
+    /// Adopt this resource into the state index when it already exists in Azure (repeatable).
+    #[arg(long, value_name = "ADDRESS")]
+    pub adopt: Vec<String>,
 }
 
 /// `aksform show`.
@@ -539,7 +543,7 @@ mod tests {
         assert_eq!(p.parallelism, 4);
         assert!(!p.state.lock);
         assert_eq!(p.state.lock_timeout, std::time::Duration::from_secs(90));
-        assert_eq!(p.allow_replace, ["azurerm_kubernetes_cluster.main"]);
+        assert_eq!(p.changes.allow_replace, ["azurerm_kubernetes_cluster.main"]);
         assert_eq!(p.output.format(), PlanFormat::Markdown);
         assert_eq!(p.dir, PathBuf::from("infra"));
     }

@@ -427,36 +427,8 @@ fn destroy_deletes_everything_in_reverse_order_and_leaves_the_emulator_empty() {
 fn an_apply_killed_mid_operation_is_finished_by_a_rerun_without_duplicate_creates() {
     // Real-time operations (a cluster takes seconds), so that the kill lands in the middle.
     let stack = Stack::new(&fixture(), &["--speed", "2"]);
-    let state = format!("-state={}", stack.state().display());
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_aksform"));
-    cmd.args([
-        "apply",
-        &state,
-        "-auto-approve",
-        fixture().to_str().unwrap(),
-    ])
-    .current_dir(stack.tmp.path())
-    .env("NO_COLOR", "1")
-    .stdout(std::process::Stdio::null())
-    .stderr(std::process::Stdio::null());
-    for (k, v) in stack.env(None) {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let cluster_put =
-        |r: &Value| r["method"] == "PUT" && r["path"].as_str().unwrap().ends_with(CLUSTER_NAME);
-    while !stack.requests().iter().any(cluster_put) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the cluster create was never sent"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "apply ended before the cluster create"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let mut child = spawn_apply(&stack);
+    wait_for_put(&stack, &mut child, CLUSTER_NAME);
     child.kill().unwrap(); // SIGKILL: no cleanup of any kind
     child.wait().unwrap();
     let index = index_status(&stack);

@@ -15,7 +15,7 @@ use crate::apply::ledger::Ledger;
 use crate::apply::observer::Observer;
 use crate::apply::planning::{DataValues, PlanningError, resolve_data};
 use crate::arm::ClientOptions;
-use crate::cli::args::{ApplyArgs, DestroyArgs, PlanFormat, StateFlags, TargetFlags};
+use crate::cli::args::{ApplyArgs, DestroyArgs, PlanFormat, RunFlags, StateFlags, TargetFlags};
 use crate::cli::commands::plan::failed;
 use crate::cli::commands::show::render_plan;
 use crate::cli::exit::ExitStatus;
@@ -62,18 +62,16 @@ pub fn run_apply(
         return apply_saved(args, printer, display);
     }
     let choices = Choices {
-        allow_replace: args.allow_replace.clone(),
-        adopt: args.adopt.clone(),
+        allow_replace: args.changes.allow_replace.clone(),
+        adopt: args.changes.adopt.clone(),
         destroy: false,
-        parallelism: args.parallelism as usize,
+        parallelism: args.run.parallelism as usize,
     };
     let run = Run {
         dir: &args.path,
         state: &args.state,
         target: &args.target,
-        auto_approve: args.auto_approve,
-        json: args.json,
-        parallelism: args.parallelism as usize,
+        flags: args.run,
     };
     run.plan_and_apply(vars, &choices, printer, display)
 }
@@ -91,16 +89,14 @@ pub fn run_destroy(
 ) -> anyhow::Result<ExitStatus> {
     let choices = Choices {
         destroy: true,
-        parallelism: args.parallelism as usize,
+        parallelism: args.run.parallelism as usize,
         ..Choices::default()
     };
     let run = Run {
         dir: &args.dir,
         state: &args.state,
         target: &args.target,
-        auto_approve: args.auto_approve,
-        json: args.json,
-        parallelism: args.parallelism as usize,
+        flags: args.run,
     };
     run.plan_and_apply(vars, &choices, printer, display)
 }
@@ -110,9 +106,7 @@ struct Run<'a> {
     dir: &'a Path,
     state: &'a StateFlags,
     target: &'a TargetFlags,
-    auto_approve: bool,
-    json: bool,
-    parallelism: usize,
+    flags: RunFlags,
 }
 
 impl Run<'_> {
@@ -123,7 +117,7 @@ impl Run<'_> {
         printer: &Printer,
         display: Display,
     ) -> anyhow::Result<ExitStatus> {
-        if self.json && !self.auto_approve {
+        if self.flags.json && !self.flags.auto_approve {
             eprintln!(
                 "error: -json needs -auto-approve: there is no prompt in machine-readable mode"
             );
@@ -145,44 +139,23 @@ impl Run<'_> {
                     Err(status) => return Ok(status),
                 };
                 let outcome = made.outcome;
-                let plan = &outcome.planned.plan;
-                if !self.json {
-                    let mut out = Vec::new();
-                    render_plan(&mut out, plan, PlanFormat::Text, false, display.color)?;
-                    io::stdout().lock().write_all(&out)?;
-                }
-                let mut ledger = Ledger::new(
-                    stack.index.clone(),
-                    stack.state_path.clone(),
-                    session.target.subscription.clone(),
-                );
-                if let Err(e) = ledger
-                    .forget(&gone(&stack, plan))
-                    .and_then(|()| ledger.confirm(plan))
-                {
-                    return failed(&e);
-                }
-                if !plan.has_changes() {
-                    return Ok(finish_empty(choices.destroy, self.json));
-                }
-                if !self.auto_approve && !approved(choices.destroy)? {
-                    return Ok(ExitStatus::Failure);
-                }
-                let load = |data: &dyn DataResolver| stack.load(data);
+                let how = How {
+                    json: self.flags.json,
+                    display,
+                    parallelism: self.flags.parallelism as usize,
+                    destroy: choices.destroy,
+                    ask: !self.flags.auto_approve,
+                };
                 let mut applied = outcome.snapshot.clone();
-                let report = walk(
+                carry_out(
+                    &stack,
                     &session,
-                    plan,
-                    &mut ledger,
-                    &load,
+                    &outcome.planned.plan,
                     &outcome.data,
                     &mut applied,
-                    self.json,
-                    display.no_color,
-                    self.parallelism,
+                    how,
                 )
-                .await;
-                Ok(summarize(&report, plan, choices.destroy, self.json))
+                .await
             }
             .await;
             session.close().await;
@@ -266,44 +239,93 @@ fn apply_saved(
                     return Ok(ExitStatus::Failure);
                 }
             };
-            if !args.json {
-                let mut out = Vec::new();
-                render_plan(&mut out, plan, PlanFormat::Text, false, display.color)?;
-                io::stdout().lock().write_all(&out)?;
-            }
-            let mut ledger = Ledger::new(
-                stack.index.clone(),
-                stack.state_path.clone(),
-                session.target.subscription.clone(),
-            );
-            if let Err(e) = ledger
-                .forget(&gone(&stack, plan))
-                .and_then(|()| ledger.confirm(plan))
-            {
-                return failed(&e);
-            }
-            if !plan.has_changes() {
-                return Ok(finish_empty(false, args.json));
-            }
-            let mut applied = Snapshot::default();
-            let report = walk(
-                &session,
-                plan,
-                &mut ledger,
-                &load,
-                &data,
-                &mut applied,
-                args.json,
-                display.no_color,
-                args.parallelism as usize,
-            )
-            .await;
-            Ok(summarize(&report, plan, false, args.json))
+            let how = How {
+                json: args.run.json,
+                display,
+                parallelism: args.run.parallelism as usize,
+                destroy: false,
+                ask: false,
+            };
+            carry_out(&stack, &session, plan, &data, &mut Snapshot::default(), how).await
         }
         .await;
         session.close().await;
         status
     })
+}
+
+/// How a plan is carried out.
+#[derive(Debug, Clone, Copy)]
+struct How {
+    json: bool,
+    display: Display,
+    parallelism: usize,
+    destroy: bool,
+    /// Ask for `yes` first.
+    ask: bool,
+}
+
+/// Shows `plan`, tidies the index (entries gone from Azure, creates Azure finished), asks when it
+/// should, walks the plan and summarizes.
+async fn carry_out(
+    stack: &Stack,
+    session: &Session,
+    plan: &Plan,
+    data: &DataValues,
+    applied: &mut Snapshot,
+    how: How,
+) -> anyhow::Result<ExitStatus> {
+    if !how.json {
+        let mut out = Vec::new();
+        render_plan(&mut out, plan, PlanFormat::Text, false, how.display.color)?;
+        io::stdout().lock().write_all(&out)?;
+    }
+    let mut ledger = Ledger::new(
+        stack.index.clone(),
+        stack.state_path.clone(),
+        session.target.subscription.clone(),
+    );
+    if let Err(e) = ledger
+        .forget(&gone(stack, plan))
+        .and_then(|()| ledger.confirm(plan))
+    {
+        return failed(&e);
+    }
+    if !plan.has_changes() {
+        return Ok(finish_empty(how.destroy, how.json));
+    }
+    if how.ask && !approved(how.destroy)? {
+        return Ok(ExitStatus::Failure);
+    }
+    let load = |d: &dyn DataResolver| stack.load(d);
+    let observer: Arc<dyn Observer> = Arc::from(progress::for_run(progress::ProgressMode::detect(
+        how.json,
+        how.display.no_color,
+    )));
+    let (tx, rx) = mpsc::channel(4);
+    let signals = tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            if tx.send(()).await.is_err() {
+                break;
+            }
+        }
+    });
+    let fill = ConfigFill { load: &load, data };
+    let report = execute(
+        Arc::clone(&session.client),
+        plan,
+        &mut ledger,
+        &fill,
+        applied,
+        ExecOptions {
+            parallelism: how.parallelism,
+            observer,
+        },
+        rx,
+    )
+    .await;
+    signals.abort();
+    Ok(summarize(&report, plan, how.destroy, how.json))
 }
 
 /// Owned addresses the plan does not mention: gone from Azure and no longer configured.
@@ -314,48 +336,6 @@ fn gone(stack: &Stack, plan: &Plan) -> Vec<String> {
         .filter(|a| !plan.resources.iter().any(|r| r.address == *a))
         .map(str::to_string)
         .collect()
-}
-
-/// Runs the executor with the progress display and Ctrl-C wired in.
-#[allow(clippy::too_many_arguments)]
-async fn walk(
-    session: &Session,
-    plan: &Plan,
-    ledger: &mut Ledger,
-    load: &dyn Fn(&dyn DataResolver) -> crate::config::pipeline::Loaded,
-    data: &DataValues,
-    applied: &mut Snapshot,
-    json: bool,
-    no_color: bool,
-    parallelism: usize,
-) -> Report {
-    let observer: Arc<dyn Observer> = Arc::from(progress::for_run(progress::ProgressMode::detect(
-        json, no_color,
-    )));
-    let (tx, rx) = mpsc::channel(4);
-    let signals = tokio::spawn(async move {
-        while tokio::signal::ctrl_c().await.is_ok() {
-            if tx.send(()).await.is_err() {
-                break;
-            }
-        }
-    });
-    let fill = ConfigFill { load, data };
-    let report = execute(
-        Arc::clone(&session.client),
-        plan,
-        ledger,
-        &fill,
-        applied,
-        ExecOptions {
-            parallelism,
-            observer,
-        },
-        rx,
-    )
-    .await;
-    signals.abort();
-    report
 }
 
 /// Asks for `yes` on a terminal; refuses without one.

@@ -35,8 +35,8 @@ pub fn run(
         Err(e) => return failed(&e),
     };
     let choices = Choices {
-        allow_replace: args.allow_replace.clone(),
-        adopt: args.adopt.clone(),
+        allow_replace: args.changes.allow_replace.clone(),
+        adopt: args.changes.adopt.clone(),
         destroy: false,
         parallelism: args.parallelism as usize,
     };
