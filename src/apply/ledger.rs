@@ -104,3 +104,96 @@ impl Ledger {
         state::save(&self.path, &mut self.index)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Mode;
+
+    const ID: &str = "/subscriptions/s/resourceGroups/rg";
+
+    fn rc(action: Action) -> ResourceChange {
+        let mut rc = ResourceChange::new(
+            "azurerm_resource_group.main".into(),
+            String::new(),
+            Mode::Managed,
+            "azurerm_resource_group".into(),
+            "main".into(),
+            action,
+        );
+        rc.id = Some(ID.into());
+        rc
+    }
+
+    fn on_disk(path: &std::path::Path) -> StateIndex {
+        state::load(path).unwrap()
+    }
+
+    #[test]
+    fn a_create_is_pending_on_disk_before_it_is_sent_and_applied_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut ledger = Ledger::new(StateIndex::new(), path.clone(), "sub".into());
+        let create = rc(Action::Create);
+        ledger.before(&create).unwrap();
+        let index = on_disk(&path);
+        let entry = index.get("azurerm_resource_group.main").unwrap();
+        assert_eq!(entry.status, EntryStatus::Pending);
+        assert_eq!(index.subscription_id.as_deref(), Some("sub"));
+        let written = Written {
+            id: Some(ID.into()),
+            etag: Some("e1".into()),
+            body: None,
+        };
+        ledger.after(&create, &written).unwrap();
+        let entry = on_disk(&path)
+            .get("azurerm_resource_group.main")
+            .cloned()
+            .unwrap();
+        assert_eq!(entry.status, EntryStatus::Applied);
+        assert_eq!(entry.etag.as_deref(), Some("e1"));
+        // An update of an owned resource needs no pending entry: nothing is saved before it.
+        let serial = on_disk(&path).serial;
+        ledger.before(&rc(Action::Update)).unwrap();
+        assert_eq!(on_disk(&path).serial, serial);
+        ledger
+            .after(&rc(Action::Delete), &Written::default())
+            .unwrap();
+        assert!(on_disk(&path).resources.is_empty());
+    }
+
+    #[test]
+    fn pending_creates_found_unchanged_are_confirmed_and_gone_ones_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut index = StateIndex::new();
+        index.record_pending("azurerm_resource_group.main", ID, "azurerm_resource_group");
+        index.record_applied(
+            "azurerm_resource_group.gone",
+            "/subscriptions/s/resourceGroups/x",
+            "azurerm_resource_group",
+            None,
+        );
+        let mut ledger = Ledger::new(index, path.clone(), "sub".into());
+        let mut noop = rc(Action::NoOp);
+        noop.etag = Some("e2".into());
+        let plan = Plan {
+            format: crate::plan::types::PLAN_FORMAT,
+            aksform_version: String::new(),
+            target: crate::plan::Target::default(),
+            config_hash: String::new(),
+            resources: vec![noop],
+            outputs: Vec::new(),
+            notes: Vec::new(),
+        };
+        ledger.confirm(&plan).unwrap();
+        ledger
+            .forget(&["azurerm_resource_group.gone".to_string()])
+            .unwrap();
+        let index = on_disk(&path);
+        assert_eq!(index.resources.len(), 1);
+        let entry = index.get("azurerm_resource_group.main").unwrap();
+        assert_eq!(entry.status, EntryStatus::Applied);
+        assert_eq!(entry.etag.as_deref(), Some("e2"));
+    }
+}

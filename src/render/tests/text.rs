@@ -403,3 +403,32 @@ fn a_created_block_shows_its_known_parts_and_marks_the_rest() {
     assert!(!text.contains("identity_ids"), "{text}");
     assert!(!text.contains("identity = (known after apply)"), "{text}");
 }
+
+#[test]
+fn upgrade_steps_are_listed_in_order_under_the_resource() {
+    let mut rc = cluster_update();
+    rc.attributes = vec![changed("kubernetes_version", json!("1.32"), json!("1.34"))];
+    let step = |pool: Option<&str>, from: &str, to: &str| crate::plan::types::UpgradeStep {
+        id: cluster_id(),
+        pool: pool.map(str::to_string),
+        from: from.into(),
+        to: to.into(),
+    };
+    rc.upgrade_steps = vec![
+        step(None, "1.32.7", "1.33.5"),
+        step(None, "1.33.5", "1.34"),
+        step(Some("system"), "1.32.7", "1.33.5"),
+    ];
+    let text = plain(&plan(vec![rc]));
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} in:\n{text}"))
+    };
+    assert!(
+        at("# upgrade steps, one AKS operation each, in this order:")
+            < at("1. control plane 1.32.7 -> 1.33.5")
+    );
+    assert!(at("1. control plane 1.32.7 -> 1.33.5") < at("2. control plane 1.33.5 -> 1.34"));
+    assert!(at("2. control plane 1.33.5 -> 1.34") < at("3. node pool \"system\" 1.32.7 -> 1.33.5"));
+    assert!(at("3. node pool") < at("Plan: 0 to add, 1 to change"));
+}
