@@ -162,8 +162,15 @@ fn an_upgrade_skipping_a_minor_goes_control_plane_first_then_pools_one_at_a_time
             "system 1.34 200",
             "apps 1.33.5 200",
             "apps 1.34 200",
+            "batch 1.33.5 200",
+            "batch 1.34 200",
         ],
         "control plane first, one minor at a time, then each pool in turn"
+    );
+    // The executor takes turns on the cluster: AKS never had to refuse a second operation.
+    assert!(
+        requests.iter().all(|r| r["status"] != 409),
+        "no 409 while another operation ran"
     );
     // Each step was checked against a fresh upgrade profile before it was sent.
     let profile_reads = requests[before..]
@@ -311,7 +318,7 @@ fn a_failed_operation_skips_its_dependents_finishes_the_rest_and_a_rerun_complet
     assert_eq!(out.code, 1, "{}", out.combined());
     let err = &out.stderr;
     assert!(
-        err.contains("Apply stopped: 4 of 6 done, 1 failed, 1 skipped."),
+        err.contains("Apply stopped: 4 of 7 done, 1 failed, 2 skipped."),
         "{err}"
     );
     assert!(
@@ -358,7 +365,11 @@ fn a_failed_operation_skips_its_dependents_finishes_the_rest_and_a_rerun_complet
         .into_iter()
         .map(|(m, p, _)| format!("{m} {}", p.rsplit('/').next().unwrap()))
         .collect();
-    assert_eq!(paths, ["PUT aks-apply", "PUT apps"], "only what was left");
+    assert_eq!(
+        paths,
+        ["PUT aks-apply", "PUT apps", "PUT batch"],
+        "only what was left"
+    );
     assert!(index_status(&stack).iter().all(|(_, s)| s == "applied"));
     let out = stack.plan(&["-detailed-exitcode"]);
     assert_eq!(out.code, 0, "{}", out.combined());
@@ -374,7 +385,7 @@ fn destroy_deletes_everything_in_reverse_order_and_leaves_the_emulator_empty() {
     assert_eq!(out.code, 0, "{}", out.combined());
     assert!(
         out.stdout
-            .contains("Destroy complete! Resources: 6 destroyed."),
+            .contains("Destroy complete! Resources: 7 destroyed."),
         "{}",
         out.stdout
     );
@@ -392,7 +403,7 @@ fn destroy_deletes_everything_in_reverse_order_and_leaves_the_emulator_empty() {
             .unwrap_or_else(|| panic!("{name} is deleted: {deletes:?}"))
     };
     assert!(
-        at("apps") < at("aks-apply"),
+        at("apps") < at("aks-apply") && at("batch") < at("aks-apply"),
         "pools before their cluster: {deletes:?}"
     );
     assert!(
