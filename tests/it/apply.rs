@@ -68,6 +68,12 @@ fn applies_idempotently(dir: &std::path::Path) {
     assert_eq!(index["subscription_id"], SUB);
     if dir == example() {
         assert_eq!(entries.len(), 9, "{entries:#?}");
+        // The outputs, with what Azure made up filled in.
+        assert!(
+            out.stdout.contains("oidc_issuer_url = \"https://"),
+            "{}",
+            out.stdout
+        );
     }
 
     let out = stack.plan(&["-detailed-exitcode"]);

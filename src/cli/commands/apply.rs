@@ -27,6 +27,7 @@ use crate::cli::stack::{Stack, saved_vars};
 use crate::cli::target::Session;
 use crate::config::eval::DataResolver;
 use crate::config::vars::CliVar;
+use crate::plan::resolver::LiveValues;
 use crate::plan::saved::SavedPlan;
 use crate::plan::{Action, Plan, Snapshot, config_hash};
 use crate::state;
@@ -292,7 +293,11 @@ async fn carry_out(
         return failed(&e);
     }
     if !plan.has_changes() {
-        return Ok(finish_empty(how.destroy, how.json));
+        let status = finish_empty(how.destroy, how.json);
+        if !how.json && !how.destroy {
+            print_outputs(stack, data, applied);
+        }
+        return Ok(status);
     }
     if how.ask && !approved(how.destroy)? {
         return Ok(ExitStatus::Failure);
@@ -325,7 +330,44 @@ async fn carry_out(
     )
     .await;
     signals.abort();
-    Ok(summarize(&report, plan, how.destroy, how.json))
+    let status = summarize(&report, plan, how.destroy, how.json);
+    if report.complete() && !how.json && !how.destroy {
+        print_outputs(stack, data, applied);
+    }
+    Ok(status)
+}
+
+/// Terraform's `Outputs:` after a finished apply: the root module's outputs evaluated with what
+/// Azure returned (sensitive ones hidden).
+fn print_outputs(stack: &Stack, data: &DataValues, applied: &Snapshot) {
+    let fresh = std::collections::BTreeSet::new();
+    let loaded = stack.load(&LiveValues {
+        snapshot: applied,
+        data,
+        fresh: &fresh,
+    });
+    if loaded.diags.has_errors() || loaded.evaluated.outputs.is_empty() {
+        return;
+    }
+    let width = loaded
+        .evaluated
+        .outputs
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap_or(0);
+    println!("\nOutputs:\n");
+    for (name, o) in &loaded.evaluated.outputs {
+        let value = if o.sensitive {
+            "<sensitive>".to_string()
+        } else if o.value.is_wholly_known() {
+            let json = crate::plan::views::to_json(&o.value);
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        } else {
+            "(known after the next plan)".to_string()
+        };
+        println!("{name:width$} = {value}");
+    }
 }
 
 /// Owned addresses the plan does not mention: gone from Azure and no longer configured.
