@@ -403,3 +403,80 @@ fn the_config_hash_follows_the_configuration() {
     assert_eq!(config_hash(&a.evaluated), config_hash(&example().evaluated));
     assert_eq!(config_hash(&a.evaluated).len(), 64);
 }
+
+#[test]
+fn destroy_deletes_everything_owned_and_honours_prevent_destroy() {
+    let (snapshot, owned) = existing(&example());
+    let mut loaded = refreshed(&snapshot);
+    let destroy = PlanOptions {
+        destroy: true,
+        ..PlanOptions::default()
+    };
+    let planned = plan(&loaded.evaluated, &snapshot, &owned, &destroy);
+    assert!(!planned.diags.has_errors(), "{:?}", planned.diags);
+    let managed: Vec<_> = planned
+        .plan
+        .resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed)
+        .collect();
+    assert_eq!(managed.len(), owned.len());
+    assert!(managed.iter().all(|r| r.action == Action::Delete));
+    assert_eq!(
+        managed.last().map(|r| r.type_name.as_str()),
+        Some("azurerm_resource_group"),
+        "the group goes last"
+    );
+    assert!(
+        planned
+            .plan
+            .outputs
+            .iter()
+            .all(|o| o.action == Action::Delete)
+    );
+
+    let rg = loaded
+        .evaluated
+        .resources
+        .iter_mut()
+        .find(|r| r.schema.type_name == "azurerm_resource_group")
+        .unwrap();
+    rg.lifecycle.prevent_destroy = true;
+    let planned = plan(&loaded.evaluated, &snapshot, &owned, &destroy);
+    let error = planned
+        .diags
+        .iter()
+        .find(|d| d.is_error())
+        .expect("refused");
+    assert!(
+        error
+            .summary
+            .contains("has lifecycle.prevent_destroy set, but destroy deletes it"),
+        "{}",
+        error.summary
+    );
+}
+
+#[test]
+fn a_resource_whose_last_operation_failed_is_sent_again() {
+    let loaded = example();
+    let (mut snapshot, owned) = existing(&loaded);
+    let id = cluster_id(&planned(&loaded, &snapshot, &owned));
+    set(
+        &mut snapshot,
+        &id,
+        "/properties/provisioningState",
+        json!("Failed"),
+    );
+    let p = planned(&refreshed(&snapshot), &snapshot, &owned);
+    let c = find(&p, CLUSTER);
+    assert_eq!(c.action, Action::Update);
+    assert!(c.attributes.is_empty(), "{:?}", c.attributes);
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains("provisioningState Failed")),
+        "{:?}",
+        c.notes
+    );
+}
