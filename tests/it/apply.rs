@@ -584,3 +584,34 @@ fn ctrl_c_once_waits_for_running_operations_twice_abandons_them() {
     assert_eq!(out.code, 0, "{}", out.combined());
     assert!(index_status(&stack).iter().all(|(_, s)| s == "applied"));
 }
+
+#[test]
+fn json_progress_is_one_terraform_ui_event_per_line() {
+    let stack = Stack::new(&fixture(), &[]);
+    let out = stack.run("apply", None, &["-auto-approve", "-json"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let events: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let of = |kind: &str| -> Vec<String> {
+        let mut v: Vec<String> = events
+            .iter()
+            .filter(|e| e["type"] == kind)
+            .map(|e| e["hook"]["resource"]["addr"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(of("apply_start").len(), 7, "{events:#?}");
+    assert_eq!(of("apply_start"), of("apply_complete"));
+    let last = events.last().unwrap();
+    assert_eq!(last["type"], "change_summary");
+    assert_eq!(last["changes"]["add"], 7);
+    assert!(
+        events
+            .iter()
+            .all(|e| e["@timestamp"].is_string() && e["@message"].is_string())
+    );
+}
