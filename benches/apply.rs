@@ -28,9 +28,8 @@ use aksform::arm::request::{ArmRequest, Repeat};
 use aksform::arm::{ArmClient, ClientOptions};
 use aksform::emulator::{Durations, Emulator, EmulatorConfig};
 use aksform::model::{ApiVersions, ResourceId};
-use aksform::state::EntryStatus;
+use aksform::state::{EntryStatus, StateIndex};
 use azure_core::http::Method;
-use serde_json::Value;
 
 const SUB: &str = "00000000-0000-4000-8000-0000000000b6";
 const TENANT: &str = "00000000-0000-4000-8000-0000000000b7";
@@ -163,7 +162,6 @@ struct Exchange {
     time: i64,
     method: String,
     path: String,
-    status: u16,
     /// The status resource an accepted write is polled at.
     operation: Option<String>,
     /// What a status poll said.
@@ -196,7 +194,6 @@ async fn request_log(url: &str) -> Vec<Exchange> {
             time: parse_time(e["time"].as_str().expect("a time")),
             method: e["method"].as_str().unwrap_or("").to_string(),
             path: e["path"].as_str().unwrap_or("").to_ascii_lowercase(),
-            status: u16::try_from(e["status"].as_u64().unwrap_or(0)).unwrap_or(0),
             operation: e["response_headers"]
                 .as_object()
                 .and_then(|h| {
@@ -228,13 +225,20 @@ struct Split {
     /// Long-running writes: the mean and max of (first `Succeeded` poll - PUT - T).
     overshoot_mean: f64,
     overshoot_max: f64,
-    /// Within a stack: the mean and max of (next PUT - the previous resource's last request).
+    /// Within a stack: the mean and max of (next PUT - the previous resource's last request),
+    /// network to subnet and subnet to cluster.
     gap_mean: f64,
     gap_max: f64,
-    /// The resource group's PUT to the network's PUT, mean.
+    /// The resource group's PUT to the network's PUT, mean and max.
     group_gap_mean: f64,
+    group_gap_max: f64,
     /// Long-running writes in flight, averaged over the write phase, per slot.
     utilisation: f64,
+    /// The stack that finished last: when its group was sent (after the first write), the
+    /// time between its writes, its three long-running writes (PUT to last poll or read).
+    crit_start: f64,
+    crit_gaps: f64,
+    crit_lro: f64,
 }
 
 fn mean(v: &[f64]) -> f64 {
@@ -249,6 +253,57 @@ fn max(v: &[f64]) -> f64 {
     v.iter().copied().fold(0.0, f64::max)
 }
 
+/// One write of a stack: when its PUT arrived, when the last request about it (a status poll,
+/// the read after the operation) did, and whether it was long-running.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    put: i64,
+    end: i64,
+    long_running: bool,
+}
+
+/// The writes of stack `i`, in order: group, network, subnet, cluster.
+fn steps(log: &[Exchange], i: usize, overshoot: &mut Vec<f64>) -> Vec<Step> {
+    let rg = format!("/resourcegroups/rg-bench-{i}");
+    let in_group = |p: &str| p.ends_with(&rg) || p.contains(&format!("{rg}/"));
+    let mut out = Vec::new();
+    for name in [
+        rg.clone(),
+        format!("/virtualnetworks/vnet-bench-{i}"),
+        "/subnets/snet-nodes".to_string(),
+        format!("/managedclusters/aks-bench-{i}"),
+    ] {
+        let id_of = |e: &Exchange| in_group(&e.path) && e.path.ends_with(&name);
+        let Some(put) = log.iter().find(|e| e.method == "PUT" && id_of(e)) else {
+            continue;
+        };
+        let mut end = put.time;
+        if let Some(op) = &put.operation {
+            let polls: Vec<&Exchange> = log.iter().filter(|e| &e.path == op).collect();
+            if let Some(done) = polls
+                .iter()
+                .find(|e| e.op_status.as_deref() == Some("Succeeded"))
+            {
+                overshoot.push((done.time - put.time - T_MS as i64) as f64);
+            }
+            end = polls.iter().map(|e| e.time).max().unwrap_or(end);
+        }
+        // The read of the resource right after its write (the final GET) belongs to it.
+        end = log
+            .iter()
+            .filter(|e| e.method == "GET" && id_of(e) && e.time >= end && e.time - end < 500)
+            .map(|e| e.time)
+            .max()
+            .unwrap_or(end);
+        out.push(Step {
+            put: put.time,
+            end,
+            long_running: put.operation.is_some(),
+        });
+    }
+    out
+}
+
 fn split(log: &[Exchange], started: i64, ended: i64, parallelism: usize) -> Split {
     let first = log.first().map_or(started, |e| e.time);
     let last = log.last().map_or(ended, |e| e.time);
@@ -256,6 +311,7 @@ fn split(log: &[Exchange], started: i64, ended: i64, parallelism: usize) -> Spli
         .iter()
         .find(|e| e.method == "PUT")
         .map_or(last, |e| e.time);
+    let status_poll = |e: &Exchange| e.path.contains("/operations/");
     let mut s = Split {
         startup: (first - started) as f64,
         reads: (first_write - first) as f64,
@@ -263,65 +319,34 @@ fn split(log: &[Exchange], started: i64, ended: i64, parallelism: usize) -> Spli
         exit: (ended - last) as f64,
         requests: log.len(),
         puts: log.iter().filter(|e| e.method == "PUT").count(),
-        polls: log
-            .iter()
-            .filter(|e| e.path.contains("/operations/"))
-            .count(),
+        polls: log.iter().filter(|e| status_poll(e)).count(),
         gets_after_write: log
             .iter()
-            .filter(|e| {
-                e.method == "GET" && e.time >= first_write && !e.path.contains("/operations/")
-            })
+            .filter(|e| e.method == "GET" && e.time >= first_write && !status_poll(e))
             .count(),
         ..Split::default()
     };
     let (mut overshoot, mut gaps, mut group_gaps) = (Vec::new(), Vec::new(), Vec::new());
     let mut busy = 0.0;
+    let mut critical: Option<Vec<Step>> = None;
     for i in 0..STACKS {
-        // The stack's writes in order: group, network, subnet, cluster.
-        let mut steps: Vec<(i64, i64)> = Vec::new(); // (PUT, last request about it)
-        for name in [
-            format!("/resourcegroups/rg-bench-{i}"),
-            format!("/virtualnetworks/vnet-bench-{i}"),
-            "/subnets/snet-nodes".to_string(),
-            format!("/managedclusters/aks-bench-{i}"),
-        ] {
-            let rg = format!("/resourcegroups/rg-bench-{i}");
-            let in_group = |p: &str| p.ends_with(&rg) || p.contains(&format!("{rg}/"));
-            let id_of = |e: &Exchange| in_group(&e.path) && e.path.ends_with(&name);
-            let Some(put) = log.iter().find(|e| e.method == "PUT" && id_of(e)) else {
-                continue;
-            };
-            let mut end = put.time;
-            if let Some(op) = &put.operation {
-                let polls: Vec<&Exchange> = log.iter().filter(|e| &e.path == op).collect();
-                if let Some(done) = polls
-                    .iter()
-                    .find(|e| e.op_status.as_deref() == Some("Succeeded"))
-                {
-                    overshoot.push((done.time - put.time - T_MS as i64) as f64);
-                }
-                end = polls.iter().map(|e| e.time).max().unwrap_or(end);
-            }
-            // A read of the resource right after its operation (the final GET) belongs to it.
-            end = log
-                .iter()
-                .filter(|e| e.method == "GET" && id_of(e) && e.time >= end && e.time - end < 500)
-                .map(|e| e.time)
-                .max()
-                .unwrap_or(end);
-            if put.operation.is_some() {
-                busy += (end - put.time) as f64;
-            }
-            steps.push((put.time, end));
-        }
-        for (k, pair) in steps.windows(2).enumerate() {
-            let gap = (pair[1].0 - pair[0].1) as f64;
+        let st = steps(log, i, &mut overshoot);
+        busy += st
+            .iter()
+            .filter(|x| x.long_running)
+            .map(|x| (x.end - x.put) as f64)
+            .sum::<f64>();
+        for (k, pair) in st.windows(2).enumerate() {
+            let gap = (pair[1].put - pair[0].end) as f64;
             if k == 0 {
                 group_gaps.push(gap);
             } else {
                 gaps.push(gap);
             }
+        }
+        let end = |v: &[Step]| v.last().map_or(0, |x| x.end);
+        if critical.as_deref().is_none_or(|c| end(&st) > end(c)) {
+            critical = Some(st);
         }
     }
     s.overshoot_mean = mean(&overshoot);
@@ -329,8 +354,46 @@ fn split(log: &[Exchange], started: i64, ended: i64, parallelism: usize) -> Spli
     s.gap_mean = mean(&gaps);
     s.gap_max = max(&gaps);
     s.group_gap_mean = mean(&group_gaps);
+    s.group_gap_max = max(&group_gaps);
     s.utilisation = busy / (s.writes.max(1.0) * parallelism as f64);
+    if let Some(c) = critical.filter(|c| !c.is_empty()) {
+        s.crit_start = (c[0].put - first_write) as f64;
+        s.crit_gaps = c.windows(2).map(|p| (p[1].put - p[0].end) as f64).sum();
+        s.crit_lro = c
+            .iter()
+            .filter(|x| x.long_running)
+            .map(|x| (x.end - x.put) as f64)
+            .sum();
+    }
     s
+}
+
+/// The median time of one save of an index like the one this apply ends with (80 entries),
+/// into a fresh directory next to the runs' state: the executor saves before every create is
+/// sent and after every resource finishes.
+fn state_save_ms() -> f64 {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let path = tmp.path().join("state.json");
+    let mut index = StateIndex::new();
+    index.subscription_id = Some(SUB.to_string());
+    for i in 0..STACKS * PER_STACK {
+        let id = format!(
+            "/subscriptions/{SUB}/resourceGroups/rg-bench-{i}/providers/Microsoft.Network/virtualNetworks/vnet-bench-{i}"
+        );
+        index.record_applied(
+            &format!("azurerm_virtual_network.s{i}"),
+            &id,
+            "azurerm_virtual_network",
+            Some("W/\"1\""),
+        );
+    }
+    let mut times = Vec::new();
+    for _ in 0..40 {
+        let started = Instant::now();
+        aksform::state::save(&path, &mut index).expect("the index is saved");
+        times.push(ms(started.elapsed()));
+    }
+    median(&times)
 }
 
 /// A fresh emulator: in memory, every operation T.
@@ -351,9 +414,9 @@ async fn emulator() -> Emulator {
 }
 
 /// Runs `aksform ARGS` in a child copy of this binary pointed at `url`; its output goes to
-/// `out` (stdout, then stderr). Returns the wall time and the epoch milliseconds of its start
-/// and end.
-fn aksform(url: &str, args: &[&str], out: &Path) -> (Duration, i64, i64) {
+/// `out` (`.out` and `.err`). Returns the wall time, the epoch milliseconds of its start and
+/// end, and its standard output.
+fn aksform(url: &str, args: &[&str], out: &Path) -> (Duration, i64, i64, String) {
     let token = aksform::arm::claims::unsigned(&serde_json::json!({
         "tid": TENANT, "oid": OBJECT_ID, "appid": CLIENT_ID
     }));
@@ -384,7 +447,8 @@ fn aksform(url: &str, args: &[&str], out: &Path) -> (Duration, i64, i64) {
         );
     }
     let ended = epoch_ms(started_at) + i64::try_from(wall.as_millis()).unwrap_or(0);
-    (wall, epoch_ms(started_at), ended)
+    let stdout = std::fs::read_to_string(out.with_extension("out")).expect("the output");
+    (wall, epoch_ms(started_at), ended, stdout)
 }
 
 /// Every resource of the fan-out is in the state index, applied, and reads back `Succeeded`.
@@ -441,16 +505,23 @@ fn apply_runs(rt: &tokio::runtime::Runtime, dir: &Path, parallelism: usize) -> M
             dir.display().to_string(),
         ];
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (wall, started, ended) = aksform(&url, &args, &tmp.path().join("apply"));
+        let (wall, started, ended, stdout) = aksform(&url, &args, &tmp.path().join("apply"));
+        assert!(
+            stdout.contains(&format!(
+                "Resources: {} added, 0 changed",
+                STACKS * PER_STACK
+            )),
+            "the apply does not report every resource added:\n{stdout}"
+        );
         let log = rt.block_on(request_log(&url));
         rt.block_on(verify(&url, &state));
         rt.block_on(emu.stop());
         let s = split(&log, started, ended, parallelism);
         eprintln!(
             "apply -parallelism={parallelism} run {}: {:.0} ms (start-up {:.0}, reads {:.0}, \
-             writes {:.0}, exit {:.0}; {} requests: {} PUTs, {} polls, {} GETs after the first \
-             write; LRO overshoot mean {:.0} max {:.0} ms; dependency gap mean {:.0} max {:.0} ms, \
-             group->network {:.0} ms; utilisation {:.2})",
+             writes {:.0}, exit {:.0}; {} requests: {} PUTs, {} status polls, {} reads after the \
+             first write; overshoot {:.0} ms; gaps: group->network {:.0}, then {:.0} ms; last \
+             stack: start {:.0}, gaps {:.0}, operations {:.0} ms)",
             run + 1,
             ms(wall),
             s.startup,
@@ -462,11 +533,11 @@ fn apply_runs(rt: &tokio::runtime::Runtime, dir: &Path, parallelism: usize) -> M
             s.polls,
             s.gets_after_write,
             s.overshoot_mean,
-            s.overshoot_max,
-            s.gap_mean,
-            s.gap_max,
             s.group_gap_mean,
-            s.utilisation,
+            s.gap_mean,
+            s.crit_start,
+            s.crit_gaps,
+            s.crit_lro,
         );
         m.walls.push(wall);
         m.splits.push(s);
@@ -474,10 +545,19 @@ fn apply_runs(rt: &tokio::runtime::Runtime, dir: &Path, parallelism: usize) -> M
     m
 }
 
-/// `aksform plan` alone on fresh emulators: the median wall time and the median span of its reads.
-fn plan_runs(rt: &tokio::runtime::Runtime, dir: &Path, parallelism: usize) -> (Vec<Duration>, f64) {
+/// `aksform plan` alone, on fresh emulators.
+struct Planned {
+    walls: Vec<Duration>,
+    /// The median time from its first read to its last.
+    span: f64,
+    /// How many reads it sends.
+    reads: usize,
+}
+
+fn plan_runs(rt: &tokio::runtime::Runtime, dir: &Path, parallelism: usize) -> Planned {
     let mut walls = Vec::new();
     let mut spans = Vec::new();
+    let mut reads = 0;
     for _ in 0..RUNS {
         let emu = rt.block_on(emulator());
         let url = emu.url().to_string();
@@ -489,10 +569,19 @@ fn plan_runs(rt: &tokio::runtime::Runtime, dir: &Path, parallelism: usize) -> (V
             dir.display().to_string(),
         ];
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (wall, _, _) = aksform(&url, &args, &tmp.path().join("plan"));
+        let (wall, _, _, stdout) = aksform(&url, &args, &tmp.path().join("plan"));
+        assert!(
+            stdout.contains(&format!("Plan: {} to add, 0 to change", STACKS * PER_STACK)),
+            "the plan does not create every resource:\n{stdout}"
+        );
         let log = rt.block_on(request_log(&url));
         rt.block_on(emu.stop());
-        assert!(log.iter().all(|e| e.method == "GET"), "a plan only reads");
+        // Each resource, and (today) each cluster's two maintenance configurations too.
+        assert!(
+            log.len() >= STACKS * PER_STACK && log.iter().all(|e| e.method == "GET"),
+            "a plan of the fan-out reads every resource and writes nothing"
+        );
+        reads = log.len();
         let span = match (log.first(), log.last()) {
             (Some(a), Some(b)) => (b.time - a.time) as f64,
             _ => 0.0,
@@ -500,7 +589,11 @@ fn plan_runs(rt: &tokio::runtime::Runtime, dir: &Path, parallelism: usize) -> (V
         walls.push(wall);
         spans.push(span);
     }
-    (walls, median(&spans))
+    Planned {
+        walls,
+        span: median(&spans),
+        reads,
+    }
 }
 
 fn bench() -> bool {
@@ -516,15 +609,17 @@ fn bench() -> bool {
 
     let mut rows = Vec::new();
     for p in PARALLELISMS {
-        let (plan_walls, plan_span) = plan_runs(&rt, &dir, p);
+        let planned = plan_runs(&rt, &dir, p);
         let applied = apply_runs(&rt, &dir, p);
-        rows.push((p, plan_walls, plan_span, applied));
+        rows.push((p, planned, applied));
     }
+
+    let save = state_save_ms();
 
     println!();
     println!(
         "apply of {STACKS} independent stacks ({} resources; {DEPTH} long-running operations of \
-         T = {T_MS} ms per stack), {RUNS} runs each, fresh emulator per run",
+         T = {T_MS} ms per stack), {RUNS} runs each, a fresh emulator per run",
         STACKS * PER_STACK
     );
     println!(
@@ -532,50 +627,71 @@ fn bench() -> bool {
         "P", "median", "min", "max", "bound", "allowed", "ratio", "reads", "writes", "plan"
     );
     let mut pass = true;
-    for (p, plan_walls, plan_span, m) in &rows {
+    for (p, planned, m) in &rows {
         let bound = STACKS.div_ceil(*p) as f64 * DEPTH as f64 * T_MS as f64;
         let allowed = TARGET * bound + POLL_MS as f64;
         let med = ms(median(&m.walls));
-        let reads = median(&m.splits.iter().map(|s| s.reads).collect::<Vec<_>>());
-        let writes = median(&m.splits.iter().map(|s| s.writes).collect::<Vec<_>>());
+        let col = |f: fn(&Split) -> f64| median(&m.splits.iter().map(f).collect::<Vec<_>>());
         pass &= med <= allowed;
         println!(
-            "{p:>3}  {:>6.0}ms  {:>6.0}ms  {:>6.0}ms  {:>6.0}ms  {:>6.0}ms  {:>6.3}  {:>6.0}ms  {:>6.0}ms  {:>6.0}ms",
+            "{p:>3}  {:>6.0}ms  {:>6.0}ms  {:>6.0}ms  {:>6.0}ms  {:>6.0}ms  {:>6.3}  {:>6.0}ms  \
+             {:>6.0}ms  {:>6.0}ms",
             med,
             ms(*m.walls.iter().min().expect("runs")),
             ms(*m.walls.iter().max().expect("runs")),
             bound,
             allowed,
             med / bound,
-            reads,
-            writes,
-            ms(median(plan_walls)),
+            col(|s| s.reads),
+            col(|s| s.writes),
+            ms(median(&planned.walls)),
         );
-        let _ = plan_span;
     }
     println!(
-        "(bound = ceil({STACKS}/P) x {DEPTH} x {T_MS} ms; allowed = {TARGET} x bound + {POLL_MS} ms; \
-         reads = the apply's first request to its first write, writes = its first write to its \
-         last request (medians); plan = `aksform plan` alone, wall, median)"
+        "(bound = ceil({STACKS}/P) x {DEPTH} x {T_MS} ms; allowed = {TARGET} x bound + {POLL_MS} \
+         ms; ratio = median / bound; reads = the apply's first request to its first write (its \
+         plan), writes = its first write to its last request; plan = `aksform plan` alone, wall)"
     );
-    for (p, _, plan_span, m) in &rows {
+    for (p, planned, m) in &rows {
         let col = |f: fn(&Split) -> f64| median(&m.splits.iter().map(f).collect::<Vec<_>>());
         println!(
-            "P={p}: start-up {:.0} ms, reads {:.0} ms (plan alone: reads span {:.0} ms), writes \
-             {:.0} ms, exit {:.0} ms; LRO overshoot past T mean {:.0} ms (max {:.0}); dependency \
-             gap mean {:.0} ms (max {:.0}); slot utilisation {:.2}",
+            "P={p} (medians, ms): start-up {:.0}, reads {:.0}, writes {:.0}, exit {:.0}; plan \
+             alone {:.0} wall, its {} reads span {:.0}",
             col(|s| s.startup),
             col(|s| s.reads),
-            plan_span,
             col(|s| s.writes),
             col(|s| s.exit),
+            ms(median(&planned.walls)),
+            planned.reads,
+            planned.span,
+        );
+        println!(
+            "  polling: an operation's first Succeeded poll comes {:.0} ms after T (max {:.0}); \
+             scheduling: group->network {:.0} ms (max {:.0}), network->subnet->cluster {:.0} ms \
+             per step (max {:.0}); slots busy with operations {:.0}% of the writes",
             col(|s| s.overshoot_mean),
             col(|s| s.overshoot_max),
+            col(|s| s.group_gap_mean),
+            col(|s| s.group_gap_max),
             col(|s| s.gap_mean),
             col(|s| s.gap_max),
-            col(|s| s.utilisation),
+            col(|s| s.utilisation) * 100.0,
+        );
+        println!(
+            "  the stack that finished last: group sent {:.0} ms after the first write, {:.0} ms \
+             between its writes, {:.0} ms in its {DEPTH} operations ({} ms of T)",
+            col(|s| s.crit_start),
+            col(|s| s.crit_gaps),
+            col(|s| s.crit_lro),
+            DEPTH * T_MS,
         );
     }
+    println!(
+        "state index: one save of {} entries takes {save:.1} ms here (median); the executor \
+         saves on its loop before each create and after each finish, {} times a run",
+        STACKS * PER_STACK,
+        2 * STACKS * PER_STACK,
+    );
     println!(
         "{}: apply wall time <= {TARGET} x critical-path bound + one poll interval ({POLL_MS} ms) \
          at parallelism {PARALLELISMS:?}",
