@@ -134,6 +134,10 @@ pub async fn perform(
             body: rc.body_before.clone(),
         }),
         Action::Delete if setting => {
+            // Clearing a field of a resource that is gone already is done.
+            if client.get(&id).await?.is_none() {
+                return Ok(Written::default());
+            }
             let live = set_fields(client, &id, rc, None, &job.etag, &sink).await?;
             Ok(Written {
                 id: None,

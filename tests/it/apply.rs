@@ -37,7 +37,7 @@ fn writes(stack: &Stack, from: usize) -> Vec<(String, String, u64)> {
 }
 
 #[test]
-fn every_example_applies_then_plans_empty_and_a_second_apply_only_reads() {
+fn every_example_applies_then_plans_empty_a_second_apply_only_reads_and_destroy_empties_it() {
     let mut examples: Vec<PathBuf> = std::fs::read_dir(repo().join("examples"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -91,6 +91,18 @@ fn applies_idempotently(dir: &std::path::Path) {
         out.stdout
     );
     assert_eq!(writes(&stack, before), [], "a second apply only reads");
+
+    // And destroy leaves nothing behind.
+    let out = stack.run("destroy", None, &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let groups = crate::common::http::arm(
+        &stack.emu.url,
+        "GET",
+        &format!("/subscriptions/{SUB}/resourcegroups?api-version=2025-04-01"),
+        None,
+    );
+    assert_eq!(groups.json()["value"], json!([]), "{}", out.combined());
+    assert_eq!(index_status(&stack), []);
 }
 
 #[test]
