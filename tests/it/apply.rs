@@ -627,3 +627,47 @@ fn json_progress_is_one_terraform_ui_event_per_line() {
             .all(|e| e["@timestamp"].is_string() && e["@message"].is_string())
     );
 }
+
+#[test]
+fn every_kind_of_edit_applies_and_the_next_plan_is_empty() {
+    let stack = Stack::new(&repo().join("tests/fixtures/plan/stack"), &[]);
+    let out = stack.run("apply", None, &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let edits: [&[&str]; 5] = [
+        // A tag removed and one changed, on the group, network, cluster and pool.
+        &[r#"-var=tags={team="apps"}"#],
+        // A set changed, a number changed.
+        &[
+            r#"-var=tags={team="apps"}"#,
+            r#"-var=authorized_ip_ranges=["192.0.2.0/24"]"#,
+            "-var=retention_in_days=60",
+        ],
+        // The control plane one minor up (the pool follows its own version).
+        &[
+            r#"-var=tags={team="apps"}"#,
+            r#"-var=authorized_ip_ranges=["192.0.2.0/24"]"#,
+            "-var=retention_in_days=60",
+            "-var=kubernetes_version=1.34",
+        ],
+        // A tag added back; the workspace's tags are ignored by lifecycle.
+        &[
+            r#"-var=tags={team="apps",cost_center="7"}"#,
+            r#"-var=authorized_ip_ranges=["192.0.2.0/24"]"#,
+            "-var=retention_in_days=60",
+            "-var=kubernetes_version=1.34",
+            r#"-var=workspace_tags={team="ignored"}"#,
+        ],
+        // Back to the defaults, except the version (AKS cannot go back).
+        &["-var=kubernetes_version=1.34"],
+    ];
+    for vars in edits {
+        let mut args = vec!["-auto-approve"];
+        args.extend_from_slice(vars);
+        let out = stack.run("apply", None, &args);
+        assert_eq!(out.code, 0, "{vars:?}: {}", out.combined());
+        let mut plan_args = vec!["-detailed-exitcode"];
+        plan_args.extend_from_slice(vars);
+        let out = stack.plan(&plan_args);
+        assert_eq!(out.code, 0, "{vars:?} converges: {}", out.combined());
+    }
+}

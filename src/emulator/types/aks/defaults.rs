@@ -78,8 +78,11 @@ pub fn merge_cluster(
     merge(existing, sent, SERVER_SET, Some(EMPTY_IS_UNSET))
 }
 
+/// Properties whose value is a map of the user's keys (pool tags, node labels): a PUT replaces them.
+const WHOLE_MAPS: &[&str] = &["tags", "nodeLabels"];
+
 /// Stored properties with a request's merged in: a sent top-level object is merged one level
-/// deep (its keys replace, `null` removes), anything else replaces. Keys in `skip` (server-set),
+/// deep (its keys replace, `null` removes), except the [`WHOLE_MAPS`], and anything else replaces. Keys in `skip` (server-set),
 /// `null`s and empty strings (of the `empty_unset` keys, or of any key when `None`) are skipped,
 /// so that what a client leaves out stays as it was.
 pub fn merge(
@@ -96,7 +99,8 @@ pub fn merge(
             continue;
         }
         match (out.get_mut(k), v) {
-            (Some(Value::Object(old)), Value::Object(new)) => {
+            // Maps of the user's own keys are replaced whole: a key left out is removed.
+            (Some(Value::Object(old)), Value::Object(new)) if !WHOLE_MAPS.contains(&k.as_str()) => {
                 for (nk, nv) in new {
                     if nv.is_null() {
                         old.remove(nk);
@@ -372,5 +376,43 @@ fn addons(
             })
         });
         p.insert("identity".into(), identity);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn map(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_put_merges_settings_but_replaces_the_users_maps() {
+        let stored = map(json!({
+            "upgradeSettings": {"maxSurge": "10%", "drainTimeoutInMinutes": 30},
+            "tags": {"team": "a", "cost_center": "1"},
+            "nodeLabels": {"workload": "x", "old": "y"},
+            "vmSize": "Standard_D4ds_v5"
+        }));
+        let sent = map(json!({
+            "upgradeSettings": {"maxSurge": "33%"},
+            "tags": {"team": "b"},
+            "nodeLabels": {"workload": "x"}
+        }));
+        let out = merge(Some(&stored), &sent, &[], None);
+        assert_eq!(
+            out["upgradeSettings"],
+            json!({"maxSurge": "33%", "drainTimeoutInMinutes": 30})
+        );
+        assert_eq!(
+            out["tags"],
+            json!({"team": "b"}),
+            "a tag left out is removed"
+        );
+        assert_eq!(out["nodeLabels"], json!({"workload": "x"}));
+        assert_eq!(out["vmSize"], "Standard_D4ds_v5", "what is not sent stays");
     }
 }
