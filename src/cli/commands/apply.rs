@@ -205,6 +205,12 @@ fn apply_saved(
         ));
     }
     let plan = &saved.plan;
+    if plan.target.emulator && stack.emulator.is_none() {
+        return failed(&format!(
+            "{} was made against the built-in emulator: apply it with --emulator (the same directory as for the plan)",
+            args.path.display()
+        ));
+    }
     runtime()?.block_on(async {
         let (first, session) = match connect(&stack, printer, ClientOptions::default()).await {
             Ok(x) => x,
