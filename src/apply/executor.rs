@@ -201,6 +201,7 @@ pub async fn execute(
     observer.begin(nodes.len());
     loop {
         if !stopping && report.state_error.is_none() {
+            let mut batch: Vec<(usize, Job)> = Vec::new();
             for i in 0..nodes.len() {
                 if running.len() >= options.parallelism.max(1) {
                     break;
@@ -229,34 +230,26 @@ pub async fn execute(
                 } else if node.cluster.as_ref().is_some_and(|c| touched.contains(c)) {
                     job.reread = true;
                 }
-                let verb = verb_of(rc.action);
                 if needs_fill(rc) {
-                    if let Err(e) = ensure_read(&client, rc, &ids, applied).await {
-                        observer.started(&rc.address, verb, None);
-                        fail(
-                            &mut report,
-                            &mut state,
-                            i,
-                            &nodes[i],
-                            e,
-                            &*observer,
-                            Duration::ZERO,
-                        );
-                        continue;
-                    }
-                    match fill.fill(rc, applied) {
+                    let filled = match ensure_read(&client, rc, &ids, applied).await {
+                        Ok(()) => fill
+                            .fill(rc, applied)
+                            .map_err(|why| WriteError::Unknown(format!("{}: {why}", rc.address))),
+                        Err(e) => Err(e),
+                    };
+                    match filled {
                         Ok(filled) => {
                             job.change.id = Some(filled.id);
                             job.body = Some(filled.body);
                         }
-                        Err(why) => {
-                            observer.started(&rc.address, verb, None);
+                        Err(e) => {
+                            observer.started(&rc.address, verb_of(rc.action), None);
                             fail(
                                 &mut report,
                                 &mut state,
                                 i,
-                                &nodes[i],
-                                WriteError::Unknown(format!("{}: {why}", rc.address)),
+                                node,
+                                e,
                                 &*observer,
                                 Duration::ZERO,
                             );
@@ -264,17 +257,30 @@ pub async fn execute(
                         }
                     }
                 }
-                if let Err(e) = ledger.before(&job.change) {
-                    report.state_error = Some(e.to_string());
-                    break;
-                }
                 if let Some(c) = &node.cluster {
                     busy.insert(c.clone());
                 }
                 state[i] = State::Running;
+                running.insert(i, Instant::now());
+                batch.push((i, job));
+            }
+            // Pending entries of everything about to start are on disk before any of it is sent.
+            let changes: Vec<&ResourceChange> = batch.iter().map(|(_, j)| &j.change).collect();
+            if let Err(e) = ledger.before(&changes) {
+                report.state_error = Some(e.to_string());
+                for (i, _) in &batch {
+                    state[*i] = State::Waiting;
+                    running.remove(i);
+                    if let Some(c) = &nodes[*i].cluster {
+                        busy.remove(c);
+                    }
+                }
+                batch.clear();
+            }
+            for (i, job) in batch {
                 let started = Instant::now();
                 running.insert(i, started);
-                observer.started(&rc.address, verb, None);
+                observer.started(&job.change.address, verb_of(job.change.action), None);
                 let client = Arc::clone(&client);
                 let obs = Arc::clone(&observer);
                 tasks.spawn(async move {
@@ -288,37 +294,50 @@ pub async fn execute(
         }
         tokio::select! {
             joined = tasks.join_next() => {
-                let Some(joined) = joined else { break };
-                let (i, result, elapsed) = match joined {
-                    Ok(r) => r,
-                    Err(e) => {
-                        // A task that panicked or was cancelled: its node is unknown.
-                        report.state_error.get_or_insert(format!("an apply task failed: {e}"));
-                        continue;
-                    }
-                };
-                running.remove(&i);
-                if let Some(c) = &nodes[i].cluster {
-                    busy.remove(c);
-                    touched.insert(c.clone());
+                let Some(first) = joined else { break };
+                // Everything else that finished meanwhile is recorded with one save.
+                let mut finished = vec![first];
+                while let Some(more) = tasks.try_join_next() {
+                    finished.push(more);
                 }
-                let rc = &nodes[i].change;
-                match result {
-                    Ok(written) => {
-                        if let Err(e) = ledger.after(rc, &written) {
-                            report.state_error = Some(e.to_string());
+                let mut succeeded: Vec<(usize, Written, Duration)> = Vec::new();
+                for joined in finished {
+                    let (i, result, elapsed) = match joined {
+                        Ok(r) => r,
+                        Err(e) => {
+                            // A task that panicked or was cancelled: its node is unknown.
+                            report.state_error.get_or_insert(format!("an apply task failed: {e}"));
+                            continue;
                         }
-                        record(applied, &mut etags, rc, &written);
-                        state[i] = State::Done;
-                        report.done.push((rc.address.clone(), rc.action));
-                        observer.finished(
-                            &rc.address,
-                            verb_of(rc.action),
-                            elapsed,
-                            &Outcome::Done { id: written.id.clone() },
-                        );
+                    };
+                    running.remove(&i);
+                    if let Some(c) = &nodes[i].cluster {
+                        busy.remove(c);
+                        touched.insert(c.clone());
                     }
-                    Err(e) => fail(&mut report, &mut state, i, &nodes[i], e, &*observer, elapsed),
+                    match result {
+                        Ok(written) => succeeded.push((i, written, elapsed)),
+                        Err(e) => fail(&mut report, &mut state, i, &nodes[i], e, &*observer, elapsed),
+                    }
+                }
+                let done: Vec<(&ResourceChange, &Written)> = succeeded
+                    .iter()
+                    .map(|(i, w, _)| (&nodes[*i].change, w))
+                    .collect();
+                if let Err(e) = ledger.after(&done) {
+                    report.state_error = Some(e.to_string());
+                }
+                for (i, written, elapsed) in &succeeded {
+                    let rc = &nodes[*i].change;
+                    record(applied, &mut etags, rc, written);
+                    state[*i] = State::Done;
+                    report.done.push((rc.address.clone(), rc.action));
+                    observer.finished(
+                        &rc.address,
+                        verb_of(rc.action),
+                        *elapsed,
+                        &Outcome::Done { id: written.id.clone() },
+                    );
                 }
             }
             signal = interrupts.recv(), if interrupts_open => {

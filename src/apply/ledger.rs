@@ -31,34 +31,41 @@ impl Ledger {
         &self.index
     }
 
-    /// Before `rc`'s writes are sent: a resource that may come to exist is remembered as
-    /// pending, so that a run that dies mid-operation still knows it.
+    /// Before the writes of `changes` are sent: a resource that may come to exist is remembered
+    /// as pending, so that a run that dies mid-operation still knows it. One save for all.
     ///
     /// # Errors
     ///
     /// When the index cannot be saved (nothing is sent then).
-    pub fn before(&mut self, rc: &ResourceChange) -> Result<(), StateError> {
-        let creates = matches!(rc.action, Action::Create | Action::Replace { .. }) || rc.importing;
-        let (true, Some(id)) = (creates, rc.id.as_deref()) else {
-            return Ok(());
-        };
-        self.index.record_pending(&rc.address, id, &rc.type_name);
-        self.save()
+    pub fn before(&mut self, changes: &[&ResourceChange]) -> Result<(), StateError> {
+        let mut changed = false;
+        for rc in changes {
+            let creates =
+                matches!(rc.action, Action::Create | Action::Replace { .. }) || rc.importing;
+            if let (true, Some(id)) = (creates, rc.id.as_deref()) {
+                self.index.record_pending(&rc.address, id, &rc.type_name);
+                changed = true;
+            }
+        }
+        if changed { self.save() } else { Ok(()) }
     }
 
-    /// After `rc` finished: recorded with the id and ETag Azure returned, or forgotten.
+    /// After `done` finished: each recorded with the id and ETag Azure returned, or forgotten
+    /// after a delete. One save for all.
     ///
     /// # Errors
     ///
     /// When the index cannot be saved.
-    pub fn after(&mut self, rc: &ResourceChange, written: &Written) -> Result<(), StateError> {
-        if rc.action == Action::Delete {
-            self.index.remove(&rc.address);
-        } else if let Some(id) = written.id.as_deref().or(rc.id.as_deref()) {
-            self.index
-                .record_applied(&rc.address, id, &rc.type_name, written.etag.as_deref());
+    pub fn after(&mut self, done: &[(&ResourceChange, &Written)]) -> Result<(), StateError> {
+        for (rc, written) in done {
+            if rc.action == Action::Delete {
+                self.index.remove(&rc.address);
+            } else if let Some(id) = written.id.as_deref().or(rc.id.as_deref()) {
+                self.index
+                    .record_applied(&rc.address, id, &rc.type_name, written.etag.as_deref());
+            }
         }
-        self.save()
+        if done.is_empty() { Ok(()) } else { self.save() }
     }
 
     /// Confirms the pending entries of resources the plan found existing and unchanged: a create
@@ -135,7 +142,7 @@ mod tests {
         let path = dir.path().join("state.json");
         let mut ledger = Ledger::new(StateIndex::new(), path.clone(), "sub".into());
         let create = rc(Action::Create);
-        ledger.before(&create).unwrap();
+        ledger.before(&[&create]).unwrap();
         let index = on_disk(&path);
         let entry = index.get("azurerm_resource_group.main").unwrap();
         assert_eq!(entry.status, EntryStatus::Pending);
@@ -145,7 +152,7 @@ mod tests {
             etag: Some("e1".into()),
             body: None,
         };
-        ledger.after(&create, &written).unwrap();
+        ledger.after(&[(&create, &written)]).unwrap();
         let entry = on_disk(&path)
             .get("azurerm_resource_group.main")
             .cloned()
@@ -154,10 +161,10 @@ mod tests {
         assert_eq!(entry.etag.as_deref(), Some("e1"));
         // An update of an owned resource needs no pending entry: nothing is saved before it.
         let serial = on_disk(&path).serial;
-        ledger.before(&rc(Action::Update)).unwrap();
+        ledger.before(&[&rc(Action::Update)]).unwrap();
         assert_eq!(on_disk(&path).serial, serial);
         ledger
-            .after(&rc(Action::Delete), &Written::default())
+            .after(&[(&rc(Action::Delete), &Written::default())])
             .unwrap();
         assert!(on_disk(&path).resources.is_empty());
     }
