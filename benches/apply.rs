@@ -688,7 +688,8 @@ fn bench() -> bool {
     }
     println!(
         "state index: one save of {} entries takes {save:.1} ms here (median); the executor \
-         saves on its loop before each create and after each finish, {} times a run",
+         saves once per dispatch pass and once per batch of finished resources, at most {} times \
+         a run",
         STACKS * PER_STACK,
         2 * STACKS * PER_STACK,
     );
