@@ -204,14 +204,20 @@ pub async fn perform(
                 .map_or_else(|| Ok(id.clone()), parse)?;
             let moved = !old.as_str().eq_ignore_ascii_case(id.as_str());
             let body = sendable(rc, job.body.clone())?;
+            // What lived inside a replaced resource is gone already when its turn comes.
+            let exists = client.get(&old).await?.is_some();
             let live = if create_before_destroy && moved {
                 let live = client
                     .put(&id, &body, &Condition::IfNoneMatch, &sink)
                     .await?;
-                client.delete(&old, &cond(&job.etag), &sink).await?;
+                if exists {
+                    client.delete(&old, &cond(&job.etag), &sink).await?;
+                }
                 live
             } else {
-                client.delete(&old, &cond(&job.etag), &sink).await?;
+                if exists {
+                    client.delete(&old, &cond(&job.etag), &sink).await?;
+                }
                 client
                     .put(&id, &body, &Condition::IfNoneMatch, &sink)
                     .await?

@@ -156,6 +156,7 @@ pub fn plan(
             );
         }
     }
+    recreate_with_parents(&mut changes);
     let rank = |c: &ResourceChange| ranks.get(&c.address).copied().unwrap_or(usize::MAX);
     changes.sort_by(|a, b| {
         (a.mode == Mode::Managed, rank(a), &a.address).cmp(&(
@@ -492,6 +493,45 @@ fn present(d: &Desired, live: &LiveResource) -> bool {
             .managed
             .iter()
             .any(|p| live.body.pointer(p).is_some_and(|v| !v.is_null())),
+    }
+}
+
+/// Resources that live inside a replaced one (a cluster's separate node pools, role assignments
+/// scoped to it) go with it when Azure deletes it: they are replaced too, after it, with the
+/// body they have now.
+fn recreate_with_parents(changes: &mut [ResourceChange]) {
+    let replaced: Vec<(String, String)> = changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Replace { .. }))
+        .filter_map(|c| {
+            // The old resource is the one deleted (its id changes when a name does).
+            let old = c
+                .body_before
+                .as_ref()
+                .and_then(|b| b.get("id")?.as_str())
+                .or(c.id.as_deref())?;
+            Some((format!("{}/", old.to_ascii_lowercase()), c.address.clone()))
+        })
+        .collect();
+    if replaced.is_empty() {
+        return;
+    }
+    for c in changes.iter_mut() {
+        let Some(id) = c.id.as_deref().map(str::to_ascii_lowercase) else {
+            continue;
+        };
+        let Some((_, parent)) = replaced.iter().find(|(prefix, _)| id.starts_with(prefix)) else {
+            continue;
+        };
+        if !matches!(c.action, Action::NoOp | Action::Update) {
+            continue;
+        }
+        c.action = Action::Replace {
+            create_before_destroy: false,
+        };
+        c.reasons.push(format!(
+            "{parent} is replaced, and Azure deletes it with it"
+        ));
     }
 }
 

@@ -332,7 +332,28 @@ fn replacing_a_cluster_needs_permission() {
         },
     );
     assert!(!allowed.diags.has_errors());
-    assert_eq!(allowed.plan.summary().destroy, 1);
+    // What lives inside the cluster goes with it, and comes back after it.
+    let inside: Vec<(&str, &Vec<String>)> = allowed
+        .plan
+        .resources
+        .iter()
+        .filter(|r| r.address != CLUSTER && matches!(r.action, Action::Replace { .. }))
+        .map(|r| (r.address.as_str(), &r.reasons))
+        .collect();
+    let mut names: Vec<&str> = inside.iter().map(|(a, _)| *a).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "azurerm_role_assignment.cluster_admins[\"6a5e1f2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b\"]",
+            "module.aks.azurerm_kubernetes_cluster_node_pool.user[\"apps\"]",
+        ]
+    );
+    assert!(inside.iter().all(|(_, why)| {
+        why.iter()
+            .any(|w| w == &format!("{CLUSTER} is replaced, and Azure deletes it with it"))
+    }));
+    assert_eq!(allowed.plan.summary().destroy, 3);
 }
 
 #[test]

@@ -671,3 +671,41 @@ fn every_kind_of_edit_applies_and_the_next_plan_is_empty() {
         assert_eq!(out.code, 0, "{vars:?} converges: {}", out.combined());
     }
 }
+
+#[test]
+fn a_cluster_replacement_brings_back_its_node_pools_after_it() {
+    let stack = Stack::new(&fixture(), &[]);
+    let out = stack.run("apply", None, &["-auto-approve"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let replace = ["-var=dns_prefix=aks-apply-2"];
+    let out = stack.plan(&replace);
+    assert_eq!(
+        out.code,
+        1,
+        "a cluster replacement needs permission: {}",
+        out.combined()
+    );
+    let allow = "-allow-replace=azurerm_kubernetes_cluster.main";
+    let out = stack.plan(&[replace[0], allow]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    assert!(
+        out.stdout
+            .contains("azurerm_kubernetes_cluster.main is replaced, and Azure deletes it with it"),
+        "{}",
+        out.stdout
+    );
+    let before = stack.requests().len();
+    let out = stack.run("apply", None, &["-auto-approve", replace[0], allow]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let sent: Vec<String> = writes(&stack, before)
+        .into_iter()
+        .map(|(m, p, _)| format!("{m} {}", p.rsplit('/').next().unwrap()))
+        .collect();
+    assert_eq!(
+        sent,
+        ["DELETE aks-apply", "PUT aks-apply", "PUT apps", "PUT batch"],
+        "the pools went with the cluster and come back after it"
+    );
+    let out = stack.plan(&["-detailed-exitcode", replace[0]]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+}
