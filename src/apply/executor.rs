@@ -16,6 +16,7 @@ use tokio::task::JoinSet;
 
 use super::ledger::Ledger;
 use super::observer::{Observer, Outcome};
+use super::refresh::refresh;
 use super::write::{Job, WriteError, Written, perform, verb_of};
 use crate::arm::ArmClient;
 use crate::model::ResourceId;
@@ -153,15 +154,18 @@ fn same_group(a: Option<&str>, b: Option<&str>) -> bool {
 
 /// The cluster an AKS resource (cluster, pool, maintenance configuration) belongs to.
 pub fn cluster_of(id: &str) -> Option<String> {
-    let parsed: ResourceId = id.parse().ok()?;
-    let t = parsed.resource_type().to_ascii_lowercase();
-    if !t.starts_with("microsoft.containerservice/managedclusters") {
+    let mut at: ResourceId = id.parse().ok()?;
+    if !at
+        .resource_type()
+        .to_ascii_lowercase()
+        .starts_with("microsoft.containerservice/managedclusters")
+    {
         return None;
     }
-    let lower = id.to_ascii_lowercase();
-    let at = lower.find("/managedclusters/")? + "/managedclusters/".len();
-    let end = lower[at..].find('/').map_or(lower.len(), |e| at + e);
-    Some(lower[..end].to_string())
+    while !at.is_type("Microsoft.ContainerService/managedClusters") {
+        at = at.parent()?;
+    }
+    Some(at.as_str().to_ascii_lowercase())
 }
 
 /// A task's result.
@@ -190,7 +194,7 @@ pub async fn execute(
     let mut state: Vec<State> = nodes.iter().map(|_| State::Waiting).collect();
     let mut report = Report::default();
     let mut busy: BTreeSet<String> = BTreeSet::new();
-    let mut running: BTreeMap<usize, Instant> = BTreeMap::new();
+    let mut running: BTreeSet<usize> = BTreeSet::new();
     let mut tasks: JoinSet<TaskResult> = JoinSet::new();
     let mut stopping = false;
     let mut interrupts_open = true;
@@ -231,12 +235,13 @@ pub async fn execute(
                     job.reread = true;
                 }
                 if needs_fill(rc) {
-                    let filled = match ensure_read(&client, rc, &ids, applied).await {
-                        Ok(()) => fill
-                            .fill(rc, applied)
-                            .map_err(|why| WriteError::Unknown(format!("{}: {why}", rc.address))),
-                        Err(e) => Err(e),
-                    };
+                    let filled =
+                        match ensure_read(&client, rc, &ids, applied, options.parallelism).await {
+                            Ok(()) => fill.fill(rc, applied).map_err(|why| {
+                                WriteError::Unknown(format!("{}: {why}", rc.address))
+                            }),
+                            Err(e) => Err(e),
+                        };
                     match filled {
                         Ok(filled) => {
                             job.change.id = Some(filled.id);
@@ -261,7 +266,7 @@ pub async fn execute(
                     busy.insert(c.clone());
                 }
                 state[i] = State::Running;
-                running.insert(i, Instant::now());
+                running.insert(i);
                 batch.push((i, job));
             }
             // Pending entries of everything about to start are on disk before any of it is sent.
@@ -279,7 +284,6 @@ pub async fn execute(
             }
             for (i, job) in batch {
                 let started = Instant::now();
-                running.insert(i, started);
                 observer.started(&job.change.address, verb_of(job.change.action), None);
                 let client = Arc::clone(&client);
                 let obs = Arc::clone(&observer);
@@ -344,7 +348,7 @@ pub async fn execute(
                 if signal.is_none() {
                     interrupts_open = false;
                 } else if stopping {
-                    report.abandoned = running.keys().map(|i| nodes[*i].change.address.clone()).collect();
+                    report.abandoned = running.iter().map(|i| nodes[*i].change.address.clone()).collect();
                     tasks.abort_all();
                     break;
                 } else {
@@ -392,26 +396,23 @@ fn needs_fill(rc: &ResourceChange) -> bool {
 /// Reads the dependencies of `rc` that this run has not seen yet (a saved plan's apply has no
 /// snapshot of its own), so that the fill can use their computed values.
 async fn ensure_read(
-    client: &ArmClient,
+    client: &Arc<ArmClient>,
     rc: &ResourceChange,
     ids: &BTreeMap<String, String>,
     applied: &mut Snapshot,
+    parallelism: usize,
 ) -> Result<(), WriteError> {
-    let wanted = rc
+    let missing: Vec<ResourceId> = rc
         .depends_on
         .iter()
-        .filter_map(|a| ids.get(a)?.parse::<ResourceId>().ok());
-    for id in wanted {
-        if !applied.was_read(&id) {
-            let live = client.get(&id).await?;
-            applied.insert(
-                &id,
-                live.map(|l| LiveResource {
-                    body: l.body,
-                    etag: l.etag,
-                }),
-            );
-        }
+        .filter_map(|a| ids.get(a)?.parse::<ResourceId>().ok())
+        .filter(|id| !applied.was_read(id))
+        .collect();
+    if !missing.is_empty() {
+        let read = refresh(Arc::clone(client), missing, parallelism)
+            .await
+            .map_err(|mut errors| WriteError::Arm(errors.swap_remove(0)))?;
+        applied.merge(read);
     }
     Ok(())
 }

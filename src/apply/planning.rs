@@ -14,7 +14,7 @@ use crate::config::eval::DataResolver;
 use crate::config::pipeline::Loaded;
 use crate::config::value::Value;
 use crate::diag::Diagnostics;
-use crate::model::ApiFamily;
+use crate::model::{ApiFamily, ResourceId};
 use crate::plan::resolver::LiveValues;
 use crate::plan::upgrade::{
     catalogue_key, catalogue_path, needs_catalogue, profile_path, upgrade_steps, version_changes,
@@ -195,13 +195,12 @@ async fn judge_upgrades(
             .is_some_and(|p| needs_catalogue(&change, p));
         let cat_key = catalogue_key(&change.cluster_id);
         if skips && !snapshot.extra.contains_key(&cat_key) {
-            let location = change
-                .cluster_id
-                .parse()
-                .ok()
-                .and_then(|id| snapshot.get(&id))
-                .and_then(|l| l.body.get("location")?.as_str().map(str::to_string));
-            if let Some(path) = location.and_then(|l| catalogue_path(&change.cluster_id, &l)) {
+            let cluster: Option<ResourceId> = change.cluster_id.parse().ok();
+            let location = cluster.as_ref().and_then(|id| {
+                let live = snapshot.get(id)?;
+                Some((id, live.body.get("location")?.as_str()?.to_string()))
+            });
+            if let Some(path) = location.map(|(id, l)| catalogue_path(id, &l)) {
                 let catalogue = client
                     .get_path(&path, ApiFamily::ContainerService)
                     .await

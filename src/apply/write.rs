@@ -14,16 +14,9 @@ use crate::arm::lro::{Progress, ProgressSink};
 use crate::arm::{ArmClient, ArmError, Condition, Live, ServiceError};
 use crate::config::arm::OnDelete;
 use crate::model::{ApiFamily, ResourceId};
-use crate::plan::merge::strip_read_only;
-use crate::plan::upgrade::{offered_step, profile_path};
+use crate::plan::merge::{set_at, strip_read_only};
+use crate::plan::upgrade::{VERSION_ATTRIBUTES, default_pool_name, offered_step, profile_path};
 use crate::plan::{Action, ChildWrite, ResourceChange};
-
-/// The azurerm attributes that upgrade steps set; a change of only these needs no final write.
-const VERSION_ATTRIBUTES: &[&str] = &[
-    "kubernetes_version",
-    "default_node_pool.orchestrator_version",
-    "orchestrator_version",
-];
 
 /// Why one resource's work failed.
 #[derive(Debug, thiserror::Error)]
@@ -120,8 +113,12 @@ pub async fn perform(
     let id = parse(rc.id.as_deref().unwrap_or_default())?;
     let setting = OnDelete::of(&rc.type_name) == OnDelete::ClearManaged;
     let cond = |etag: &Option<String>| etag.clone().map_or(Condition::None, Condition::IfMatch);
+    // Whether the resource exists, when a read before the write already told.
+    let mut exists_now = None;
     if job.reread {
-        if let Some(now) = client.get(&id).await? {
+        let now = client.get(&id).await?;
+        exists_now = Some(now.is_some());
+        if let Some(now) = now {
             job.etag = now.etag;
         }
     } else if job.etag.is_none() && !setting {
@@ -135,14 +132,11 @@ pub async fn perform(
         }),
         Action::Delete if setting => {
             // Clearing a field of a resource that is gone already is done.
-            if client.get(&id).await?.is_none() {
-                return Ok(Written::default());
-            }
             let live = set_fields(client, &id, rc, None, &job.etag, &sink).await?;
             Ok(Written {
                 id: None,
-                etag: live.etag,
-                body: Some(live.body),
+                etag: live.as_ref().and_then(|l| l.etag.clone()),
+                body: live.map(|l| l.body),
             })
         }
         Action::Delete => {
@@ -150,7 +144,17 @@ pub async fn perform(
             Ok(Written::default())
         }
         Action::Create | Action::Update if setting => {
-            let live = set_fields(client, &id, rc, job.body.as_ref(), &job.etag, &sink).await?;
+            let live = set_fields(client, &id, rc, job.body.as_ref(), &job.etag, &sink)
+                .await?
+                .ok_or_else(|| {
+                    WriteError::Arm(ArmError::InvalidResponse {
+                        resource: id.to_string(),
+                        message: format!(
+                            "{} sets a field of this resource, which does not exist",
+                            rc.address
+                        ),
+                    })
+                })?;
             Ok(written(&id, live))
         }
         Action::Create => {
@@ -169,11 +173,11 @@ pub async fn perform(
                 let text = format!("{} (step {} of {steps})", step.describe(), i + 1);
                 observer.started(&rc.address, Verb::Update, Some(&text));
                 let live = upgrade_step(client, rc, step, &etag, &sink).await?;
-                if step.pool.is_none() || step.id.eq_ignore_ascii_case(id.as_str()) {
+                if step.id.eq_ignore_ascii_case(id.as_str()) {
                     etag.clone_from(&live.etag);
                     last = Some(live);
-                } else if rc.type_name == "azurerm_kubernetes_cluster" {
-                    // The default pool is part of the cluster: carry on from the cluster as it is.
+                } else {
+                    // A cluster's default pool is part of it: carry on from the cluster as it is.
                     let now = client.get(&id).await?.ok_or_else(|| gone(&id))?;
                     etag.clone_from(&now.etag);
                     last = Some(now);
@@ -205,7 +209,10 @@ pub async fn perform(
             let moved = !old.as_str().eq_ignore_ascii_case(id.as_str());
             let body = sendable(rc, job.body.clone())?;
             // What lived inside a replaced resource is gone already when its turn comes.
-            let exists = client.get(&old).await?.is_some();
+            let exists = match exists_now {
+                Some(known) if !moved => known,
+                _ => client.get(&old).await?.is_some(),
+            };
             let live = if create_before_destroy && moved {
                 let live = client
                     .put(&id, &body, &Condition::IfNoneMatch, &sink)
@@ -310,13 +317,7 @@ fn sendable(rc: &ResourceChange, body: Option<Json>) -> Result<Json, WriteError>
 
 /// Drops every `agentPoolProfiles` entry but the configured default pool's.
 fn keep_default_pool(rc: &ResourceChange, body: &mut Json) {
-    let default = rc
-        .after
-        .as_ref()
-        .and_then(|a| a.pointer("/default_node_pool/0/name"))
-        .and_then(Json::as_str)
-        .map(str::to_string);
-    let Some(default) = default else {
+    let Some(default) = default_pool_name(rc) else {
         return;
     };
     if let Some(pools) = body
@@ -365,12 +366,7 @@ async fn upgrade_step(
     } else {
         "/properties/kubernetesVersion"
     };
-    if let Some(slot) = body.pointer_mut(pointer) {
-        *slot = Json::String(step.to.clone());
-    } else if let Some(props) = body.get_mut("properties").and_then(Json::as_object_mut) {
-        let key = pointer.rsplit('/').next().unwrap_or_default();
-        props.insert(key.to_string(), Json::String(step.to.clone()));
-    }
+    set_at(&mut body, pointer, Some(Json::String(step.to.clone())));
     if step.pool.is_none() {
         keep_default_pool(rc, &mut body);
     }
@@ -385,7 +381,8 @@ async fn upgrade_step(
 }
 
 /// A setting of another resource (the subnet–NSG association): read that resource, set (or
-/// clear, for `fields: None`) the managed fields, and write it back.
+/// clear, for `fields: None`) the managed fields, and write it back. `None` when the resource
+/// does not exist.
 async fn set_fields(
     client: &ArmClient,
     id: &ResourceId,
@@ -393,55 +390,22 @@ async fn set_fields(
     fields: Option<&Json>,
     etag: &Option<String>,
     sink: &Sink,
-) -> Result<Live, WriteError> {
-    let live = client.get(id).await?.ok_or_else(|| {
-        WriteError::Arm(ArmError::InvalidResponse {
-            resource: id.to_string(),
-            message: format!(
-                "{} sets a field of this resource, which does not exist",
-                rc.address
-            ),
-        })
-    })?;
+) -> Result<Option<Live>, WriteError> {
+    let Some(live) = client.get(id).await? else {
+        return Ok(None);
+    };
     let mut body = live.body;
     for pointer in OnDelete::owned_pointers(&rc.type_name) {
-        let value = fields
-            .and_then(|f| f.pointer(pointer))
-            .cloned()
-            .unwrap_or(Json::Null);
-        set_pointer(&mut body, pointer, value);
+        set_at(
+            &mut body,
+            pointer,
+            fields.and_then(|f| f.pointer(pointer)).cloned(),
+        );
     }
     strip_read_only(&mut body);
     let expected = etag.clone().or(live.etag);
     let cond = expected.map_or(Condition::None, Condition::IfMatch);
-    Ok(client.put(id, &body, &cond, sink).await?)
-}
-
-/// Sets `value` at an object pointer, creating objects on the way; `null` removes the member.
-fn set_pointer(body: &mut Json, pointer: &str, value: Json) {
-    let parts: Vec<&str> = pointer.split('/').skip(1).collect();
-    let Some((last, path)) = parts.split_last() else {
-        return;
-    };
-    let mut at = body;
-    for part in path {
-        if !at.is_object() {
-            *at = Json::Object(serde_json::Map::new());
-        }
-        let Some(obj) = at.as_object_mut() else {
-            return;
-        };
-        at = obj
-            .entry((*part).to_string())
-            .or_insert_with(|| Json::Object(serde_json::Map::new()));
-    }
-    if let Some(obj) = at.as_object_mut() {
-        if value.is_null() {
-            obj.remove(*last);
-        } else {
-            obj.insert((*last).to_string(), value);
-        }
-    }
+    Ok(Some(client.put(id, &body, &cond, sink).await?))
 }
 
 /// Writes the children a resource owns: creates and updates as planned (after a replacement,
@@ -486,22 +450,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn pointers_are_set_and_cleared_on_objects() {
-        let mut body = json!({"properties": {"addressPrefix": "10.0.0.0/24"}});
-        set_pointer(
-            &mut body,
-            "/properties/networkSecurityGroup",
-            json!({"id": "/nsg"}),
-        );
-        assert_eq!(body["properties"]["networkSecurityGroup"]["id"], "/nsg");
-        set_pointer(&mut body, "/properties/networkSecurityGroup", Json::Null);
-        assert_eq!(
-            body,
-            json!({"properties": {"addressPrefix": "10.0.0.0/24"}})
-        );
-    }
 
     #[test]
     fn a_cluster_body_carries_only_its_default_pool() {

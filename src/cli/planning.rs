@@ -83,12 +83,6 @@ pub async fn connect(
     Ok((first, session))
 }
 
-/// A plan that may be shown and applied.
-pub struct Made {
-    /// The planning run.
-    pub outcome: Outcome,
-}
-
 /// Plans. The plan's `config_hash` is the hash of the configuration evaluated without Azure
 /// (files and variables only), which apply of a saved plan can compute again.
 ///
@@ -101,7 +95,7 @@ pub async fn make(
     session: &Session,
     choices: &Choices,
     printer: &Printer,
-) -> Result<Made, ExitStatus> {
+) -> Result<Outcome, ExitStatus> {
     let source_hash = config_hash(&first.evaluated);
     let options = PlanOptions {
         target: session.target.clone(),
@@ -120,19 +114,7 @@ pub async fn make(
         choices.parallelism,
     )
     .await;
-    let mut outcome = match result {
-        Ok(outcome) => outcome,
-        Err(PlanningError::Config(loaded, diags)) => {
-            eprint!("{}", printer.diagnostics(&diags, &loaded.config.sources));
-            return Err(ExitStatus::Failure);
-        }
-        Err(PlanningError::Azure(errors)) => {
-            for e in errors {
-                eprintln!("error: {e}");
-            }
-            return Err(ExitStatus::Failure);
-        }
-    };
+    let mut outcome = result.map_err(|e| reported(&e, printer))?;
     let mut diags = outcome.loaded.diags.clone();
     outcome
         .planned
@@ -149,5 +131,16 @@ pub async fn make(
         return Err(ExitStatus::Failure);
     }
     outcome.planned.plan.config_hash = source_hash;
-    Ok(Made { outcome })
+    Ok(outcome)
+}
+
+/// Prints why planning stopped (the configuration's diagnostics, or the failed reads); exit 1.
+pub fn reported(e: &PlanningError, printer: &Printer) -> ExitStatus {
+    match e {
+        PlanningError::Config(loaded, diags) => {
+            eprint!("{}", printer.diagnostics(diags, &loaded.config.sources));
+        }
+        PlanningError::Azure(errors) => errors.iter().for_each(|e| eprintln!("error: {e}")),
+    }
+    ExitStatus::Failure
 }

@@ -90,7 +90,16 @@ impl Stack {
 
     /// The resources the index owns, as the planner reads them.
     pub fn owned(&self) -> Vec<Owned> {
-        owned(&self.index)
+        self.index
+            .resources
+            .iter()
+            .map(|(address, entry)| Owned {
+                address: address.clone(),
+                id: entry.id.clone(),
+                type_name: entry.type_name.clone(),
+                pending: entry.status == EntryStatus::Pending,
+            })
+            .collect()
     }
 
     /// What a saved plan records about the index.
@@ -132,20 +141,6 @@ pub fn saved_vars(stamp: &ConfigStamp) -> Vec<CliVar> {
         .map(|v| match v {
             SavedVar::Var(s) => CliVar::Var(s.clone()),
             SavedVar::VarFile(p) => CliVar::File(PathBuf::from(p)),
-        })
-        .collect()
-}
-
-/// The resources the state index owns, as the planner reads them.
-pub fn owned(index: &StateIndex) -> Vec<Owned> {
-    index
-        .resources
-        .iter()
-        .map(|(address, entry)| Owned {
-            address: address.clone(),
-            id: entry.id.clone(),
-            type_name: entry.type_name.clone(),
-            pending: entry.status == EntryStatus::Pending,
         })
         .collect()
 }

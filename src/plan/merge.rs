@@ -7,37 +7,37 @@ use serde_json::{Map, Value as Json};
 use crate::config::arm::normalize::pointer_segments;
 use crate::config::arm::{Desired, live_pointer};
 
-/// Top-level and `properties` fields Azure sets and a request must not carry.
-const READ_ONLY: &[&str] = &["id", "etag", "type", "systemData", "name"];
-const READ_ONLY_PROPERTIES: &[&str] = &[
-    "provisioningState",
-    "resourceGuid",
-    "fqdn",
-    "azurePortalFQDN",
-    "privateFQDN",
-    "powerState",
-    "currentKubernetesVersion",
-    "currentOrchestratorVersion",
-    "maxAgentPools",
-    "nodeImageVersion",
-    "customerId",
-    "createdDate",
-    "modifiedDate",
-    "scope",
-    "createdOn",
-    "updatedOn",
-    "createdBy",
-    "updatedBy",
-];
-
-/// Read-only fields deeper in a body, as pointers where `*` is every member or item: Azure sets
-/// them, a GET returns them, and Microsoft's specs refuse them in a request.
-const READ_ONLY_NESTED: &[&str] = &[
+/// Fields Azure sets, a GET returns and Microsoft's specs refuse in a request, as pointers where
+/// `*` is every member or item.
+const READ_ONLY: &[&str] = &[
+    "/id",
+    "/etag",
     "/eTag",
+    "/type",
+    "/systemData",
+    "/name",
     "/identity/principalId",
     "/identity/tenantId",
     "/identity/userAssignedIdentities/*/principalId",
     "/identity/userAssignedIdentities/*/clientId",
+    "/properties/provisioningState",
+    "/properties/resourceGuid",
+    "/properties/fqdn",
+    "/properties/azurePortalFQDN",
+    "/properties/privateFQDN",
+    "/properties/powerState",
+    "/properties/currentKubernetesVersion",
+    "/properties/currentOrchestratorVersion",
+    "/properties/maxAgentPools",
+    "/properties/nodeImageVersion",
+    "/properties/customerId",
+    "/properties/createdDate",
+    "/properties/modifiedDate",
+    "/properties/scope",
+    "/properties/createdOn",
+    "/properties/updatedOn",
+    "/properties/createdBy",
+    "/properties/updatedBy",
     "/properties/eTag",
     "/properties/resourceUID",
     "/properties/oidcIssuerProfile/issuerURL",
@@ -73,28 +73,23 @@ pub fn update_body(desired: &Desired, live: &Json, skip: &dyn Fn(&str) -> bool) 
             // A pool the live cluster does not have: agent pools are written on their own.
             continue;
         };
-        match desired.body.pointer(pointer) {
-            Some(v) => set(&mut out, &target, v.clone()),
-            None => remove(&mut out, &target),
-        }
+        set_at(&mut out, &target, desired.body.pointer(pointer).cloned());
     }
     strip_read_only(&mut out);
     out
 }
 
+/// Sets the value at `pointer` (creating objects on the way), or removes it for `None`.
+pub fn set_at(root: &mut Json, pointer: &str, value: Option<Json>) {
+    match value {
+        Some(v) => set(root, pointer, v),
+        None => remove(root, pointer),
+    }
+}
+
 /// Drops the read-only fields of a body.
 pub fn strip_read_only(body: &mut Json) {
-    if let Some(top) = body.as_object_mut() {
-        for key in READ_ONLY {
-            top.remove(*key);
-        }
-        if let Some(props) = top.get_mut("properties").and_then(Json::as_object_mut) {
-            for key in READ_ONLY_PROPERTIES {
-                props.remove(*key);
-            }
-        }
-    }
-    for pattern in READ_ONLY_NESTED {
+    for pattern in READ_ONLY {
         let segs: Vec<&str> = pattern.split('/').skip(1).collect();
         remove_matching(body, &segs);
     }
@@ -204,6 +199,22 @@ mod tests {
     use crate::config::arm::OnDelete;
     use crate::model::ApiFamily;
     use serde_json::json;
+
+    #[test]
+    fn pointers_are_set_and_cleared_on_objects() {
+        let mut body = json!({"properties": {"addressPrefix": "10.0.0.0/24"}});
+        set_at(
+            &mut body,
+            "/properties/networkSecurityGroup",
+            Some(json!({"id": "/nsg"})),
+        );
+        assert_eq!(body["properties"]["networkSecurityGroup"]["id"], "/nsg");
+        set_at(&mut body, "/properties/networkSecurityGroup", None);
+        assert_eq!(
+            body,
+            json!({"properties": {"addressPrefix": "10.0.0.0/24"}})
+        );
+    }
 
     #[test]
     fn read_only_fields_go_at_every_depth() {

@@ -13,11 +13,15 @@ use super::rules::Version;
 use super::types::{Action, Plan, ResourceChange, UpgradeStep};
 use crate::config::eval::Evaluated;
 use crate::diag::Diagnostic;
+use crate::model::ResourceId;
 
 /// The azurerm attribute of a cluster's version and of a pool's.
 const CLUSTER_VERSION: &str = "kubernetes_version";
 const DEFAULT_POOL_VERSION: &str = "default_node_pool.orchestrator_version";
 const POOL_VERSION: &str = "orchestrator_version";
+
+/// The azurerm attributes a version change sets: upgrade steps carry them out.
+pub const VERSION_ATTRIBUTES: [&str; 3] = [CLUSTER_VERSION, DEFAULT_POOL_VERSION, POOL_VERSION];
 
 /// One version change that needs the upgrade profile of `cluster_id`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +80,7 @@ pub fn version_changes(plan: &Plan) -> Vec<VersionChange> {
 }
 
 /// The name of a cluster's default pool, from its planned attributes.
-fn default_pool_name(rc: &ResourceChange) -> Option<String> {
+pub fn default_pool_name(rc: &ResourceChange) -> Option<String> {
     let pool = rc.after.as_ref()?.get("default_node_pool")?;
     let pool = pool.get(0).unwrap_or(pool);
     pool.get("name")?.as_str().map(str::to_string)
@@ -366,13 +370,12 @@ pub fn catalogue_key(cluster_id: &str) -> String {
     format!("{cluster_id}#kubernetesVersions")
 }
 
-/// The path of the version catalogue of `location` in the subscription of `cluster_id`.
-pub fn catalogue_path(cluster_id: &str, location: &str) -> Option<String> {
-    let rest = cluster_id.strip_prefix("/subscriptions/")?;
-    let sub = rest.split('/').next()?;
-    Some(format!(
-        "/subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions"
-    ))
+/// The path of the version catalogue of `location` in the subscription of `cluster`.
+pub fn catalogue_path(cluster: &ResourceId, location: &str) -> String {
+    format!(
+        "/subscriptions/{}/providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions",
+        cluster.subscription_id()
+    )
 }
 
 /// The version skew AKS allows between a control plane on `cp_minor` and its pools.

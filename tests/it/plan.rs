@@ -108,7 +108,7 @@ fn the_example_plans_every_resource_as_a_create_with_known_ids_against_the_built
 #[test]
 fn existing_resources_plan_empty_with_one_get_each_and_nothing_else() {
     let stack = Stack::new(&example(), &[]);
-    stack.create_all(&[]);
+    stack.apply(&[]);
     let before = stack.requests().len();
     let out = stack.plan_recorded(Some("existing"), &["-detailed-exitcode"]);
     assert_eq!(out.code, 0, "{}", out.combined());
@@ -210,7 +210,7 @@ fn snapshot(name: &str, value: String) {
 #[test]
 fn every_kind_of_edit_is_planned_and_drawn() {
     let stack = Stack::new(&fixture(), &[]);
-    stack.create_all(&[]);
+    stack.apply(&[]);
     let out = stack.plan(&["-detailed-exitcode"]);
     assert_eq!(
         out.code,
@@ -408,7 +408,7 @@ fn the_lock_is_held_and_named_and_bad_input_exits_1() {
 #[test]
 fn a_resource_outside_the_index_is_never_taken_over_silently() {
     let stack = Stack::new(&fixture(), &[]);
-    stack.create_all(&[]);
+    stack.apply(&[]);
     let state_arg = format!("-state={}", stack.state().display());
     let shown = aksform_env(stack.tmp.path(), &["show", &state_arg], &[]);
     assert_eq!(shown.code, 0, "{}", shown.combined());

@@ -13,13 +13,13 @@ use crate::apply::executor::{ExecOptions, Report, execute};
 use crate::apply::fill::ConfigFill;
 use crate::apply::ledger::Ledger;
 use crate::apply::observer::Observer;
-use crate::apply::planning::{DataValues, PlanningError, resolve_data};
+use crate::apply::planning::{DataValues, resolve_data};
 use crate::arm::ClientOptions;
 use crate::cli::args::{ApplyArgs, DestroyArgs, PlanFormat, RunFlags, StateFlags, TargetFlags};
 use crate::cli::commands::plan::failed;
 use crate::cli::commands::show::render_plan;
 use crate::cli::exit::ExitStatus;
-use crate::cli::planning::{Choices, connect, make, runtime};
+use crate::cli::planning::{Choices, connect, make, reported, runtime};
 use crate::cli::printer::Printer;
 use crate::cli::progress;
 
@@ -135,11 +135,10 @@ impl Run<'_> {
                 Err(status) => return Ok(status),
             };
             let status = async {
-                let made = match make(&stack, first, &session, choices, printer).await {
-                    Ok(made) => made,
+                let outcome = match make(&stack, first, &session, choices, printer).await {
+                    Ok(outcome) => outcome,
                     Err(status) => return Ok(status),
                 };
-                let outcome = made.outcome;
                 let how = How {
                     json: self.flags.json,
                     display,
@@ -237,14 +236,7 @@ fn apply_saved(
             let load = |data: &dyn DataResolver| stack.load(data);
             let data = match resolve_data(first, &load, &session.client, &session.identity).await {
                 Ok((_, data)) => data,
-                Err(PlanningError::Config(loaded, diags)) => {
-                    eprint!("{}", printer.diagnostics(&diags, &loaded.config.sources));
-                    return Ok(ExitStatus::Failure);
-                }
-                Err(PlanningError::Azure(errors)) => {
-                    errors.iter().for_each(|e| eprintln!("error: {e}"));
-                    return Ok(ExitStatus::Failure);
-                }
+                Err(e) => return Ok(reported(&e, printer)),
             };
             let how = How {
                 json: args.run.json,

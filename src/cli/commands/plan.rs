@@ -46,11 +46,11 @@ pub fn run(
         session.close().await;
         made
     });
-    let made = match made {
-        Ok(made) => made,
+    let outcome = match made {
+        Ok(outcome) => outcome,
         Err(status) => return Ok(status),
     };
-    let plan = &made.outcome.planned.plan;
+    let plan = &outcome.planned.plan;
     let mut out = Vec::new();
     render_plan(&mut out, plan, format, args.output.diff, color)?;
     if let Some(file) = &args.out {

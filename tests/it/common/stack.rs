@@ -1,15 +1,13 @@
-//! A configuration planned by the real binary against a standalone emulator (targeted with
-//! `ARM_ENDPOINT`, as a user would), with a helper that creates what a plan would create through
-//! the ARM client and records it in the state index, as apply will.
+//! A configuration planned and applied by the real binary against a standalone emulator
+//! (targeted with `ARM_ENDPOINT`, as a user would), and a client of that emulator.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use aksform::arm::auth::StaticToken;
-use aksform::arm::{ArmClient, ClientOptions, Condition, NoProgress};
-use aksform::model::{ApiVersions, ResourceId};
-use aksform::state::{self, StateIndex};
+use aksform::arm::{ArmClient, ClientOptions};
+use aksform::model::ApiVersions;
 use serde_json::Value;
 
 use super::emulator::EmulatorProcess;
@@ -139,56 +137,12 @@ impl Stack {
         )
     }
 
-    /// Plans with `args`, then sends every create of the saved plan through the ARM client in
-    /// plan order and records each in the state index: what apply does, without apply.
+    /// Applies the configuration with `args` (`-auto-approve`), asserting that it succeeds.
     #[track_caller]
-    pub fn create_all(&self, args: &[&str]) {
-        let file = self.tmp.path().join("create.plan");
-        let out_arg = format!("-out={}", file.display());
-        let mut all = vec![out_arg.as_str()];
+    pub fn apply(&self, args: &[&str]) {
+        let mut all = vec!["-auto-approve"];
         all.extend_from_slice(args);
-        let out = self.plan(&all);
+        let out = self.run("apply", None, &all);
         assert_eq!(out.code, 0, "{}", out.combined());
-        let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        let client = self.client();
-        let rt = runtime();
-        let mut index = StateIndex::new();
-        for rc in saved["plan"]["resources"].as_array().unwrap() {
-            if rc["action"] != "create" || rc["mode"] != "managed" {
-                continue;
-            }
-            let address = rc["address"].as_str().unwrap();
-            let type_name = rc["type_name"].as_str().unwrap();
-            let id: ResourceId = rc["id"].as_str().unwrap().parse().unwrap();
-            let mut body = rc["body_after"].clone();
-            if type_name == "azurerm_subnet_network_security_group_association" {
-                // The association is a pointer on the subnet: set it on the live subnet.
-                let live = rt
-                    .block_on(client.get(&id))
-                    .unwrap()
-                    .expect("the subnet exists");
-                let mut subnet = live.body;
-                subnet["properties"]["networkSecurityGroup"] =
-                    body["properties"]["networkSecurityGroup"].take();
-                body = subnet;
-            }
-            let live = rt
-                .block_on(client.put(&id, &body, &Condition::None, &NoProgress))
-                .unwrap_or_else(|e| panic!("PUT {address}: {e}"));
-            index.record_applied(address, id.as_str(), type_name, live.etag.as_deref());
-            for child in rc["children"].as_array().into_iter().flatten() {
-                assert_eq!(child["action"], "create", "{address}: {child}");
-                let child_id: ResourceId = child["id"].as_str().unwrap().parse().unwrap();
-                rt.block_on(client.put(
-                    &child_id,
-                    &child["body_after"],
-                    &Condition::None,
-                    &NoProgress,
-                ))
-                .unwrap_or_else(|e| panic!("PUT {child_id}: {e}"));
-            }
-        }
-        index.subscription_id = Some(SUB.to_string());
-        state::save(&self.state(), &mut index).unwrap();
     }
 }
