@@ -264,8 +264,8 @@ struct How {
     ask: bool,
 }
 
-/// Shows `plan`, tidies the index (entries gone from Azure, creates Azure finished), asks when it
-/// should, walks the plan and summarizes.
+/// Shows `plan`, asks when it should, tidies the index (entries gone from Azure, creates Azure
+/// finished), walks the plan and summarizes.
 async fn carry_out(
     stack: &Stack,
     session: &Session,
@@ -284,6 +284,10 @@ async fn carry_out(
         stack.state_path.clone(),
         session.target.subscription.clone(),
     );
+    // Nothing is written, not even the index's tidying, before the user said yes.
+    if plan.has_changes() && how.ask && !approved(how.destroy)? {
+        return Ok(ExitStatus::Failure);
+    }
     if let Err(e) = ledger
         .forget(&gone(stack, plan))
         .and_then(|()| ledger.confirm(plan))
@@ -296,9 +300,6 @@ async fn carry_out(
             print_outputs(stack, data, applied);
         }
         return Ok(status);
-    }
-    if how.ask && !approved(how.destroy)? {
-        return Ok(ExitStatus::Failure);
     }
     let load = |d: &dyn DataResolver| stack.load(d);
     let observer: Arc<dyn Observer> = Arc::from(progress::for_run(progress::ProgressMode::detect(
