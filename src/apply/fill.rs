@@ -6,12 +6,12 @@ use std::collections::BTreeSet;
 
 use super::executor::{Fill, Filled};
 use super::planning::DataValues;
-use crate::config::arm::desired;
+use crate::config::arm::{desired, live_pointer};
 use crate::config::eval::DataResolver;
 use crate::config::pipeline::Loaded;
-use crate::plan::merge::update_body;
+use crate::plan::merge::set_at;
 use crate::plan::resolver::LiveValues;
-use crate::plan::{Action, ResourceChange, Snapshot};
+use crate::plan::{ResourceChange, Snapshot};
 
 /// Fills from the configuration: `load` evaluates it with a resolver (the CLI's files and
 /// variables), `data` holds the data sources read for the plan.
@@ -46,13 +46,75 @@ impl Fill for ConfigFill<'_> {
                 d.unknown.join(", ")
             ));
         }
-        let body = match (change.action, applied.get(&d.id)) {
-            (Action::Update, Some(live)) => update_body(&d, &live.body, &|_| false),
+        // Only what was unknown is filled in: the rest is the body the plan showed (with what
+        // `ignore_changes` and the upgrade channels left alone).
+        let body = match &change.body_after {
+            Some(planned) if change.id.is_some() => {
+                let mut body = planned.clone();
+                for pointer in &change.body_unknown {
+                    let target =
+                        live_pointer(pointer, &d.body, planned).unwrap_or_else(|| pointer.clone());
+                    set_at(&mut body, &target, d.body.pointer(pointer).cloned());
+                }
+                body
+            }
             _ => d.body.clone(),
         };
         Ok(Filled {
             id: d.id.to_string(),
             body,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::config::arm::tests::example_with;
+    use crate::plan::{Action, Mode};
+
+    #[test]
+    fn only_the_unknown_pointers_are_filled_into_the_planned_body() {
+        let load = |data: &dyn crate::config::eval::DataResolver| example_with(data);
+        let data = BTreeMap::new();
+        let fill = ConfigFill {
+            load: &load,
+            data: &data,
+        };
+        let loaded = example_with(&crate::config::eval::NoData);
+        let r = loaded
+            .evaluated
+            .resources
+            .iter()
+            .find(|r| r.schema.type_name == "azurerm_role_assignment")
+            .unwrap();
+        let d = desired(r).unwrap();
+        let mut change = ResourceChange::new(
+            r.addr.to_string(),
+            String::new(),
+            Mode::Managed,
+            "azurerm_role_assignment".into(),
+            "cluster_admins".into(),
+            Action::Update,
+        );
+        change.id = Some(d.id.to_string());
+        // The planned body keeps what the plan decided (here a field set by someone else)...
+        let mut planned = d.body.clone();
+        planned["properties"]["description"] = json!("kept");
+        planned["properties"]["principalId"] = json!("stale");
+        change.body_after = Some(planned);
+        // ...and only the unknown pointer is taken from the configuration evaluated again.
+        change.body_unknown = vec!["/properties/principalId".into()];
+        let filled = fill.fill(&change, &Snapshot::default()).unwrap();
+        assert_eq!(filled.id, d.id.to_string());
+        assert_eq!(filled.body["properties"]["description"], "kept");
+        assert_eq!(
+            filled.body["properties"]["principalId"],
+            d.body["properties"]["principalId"]
+        );
     }
 }
