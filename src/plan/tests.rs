@@ -255,6 +255,15 @@ fn updates_show_azurerm_attributes_with_old_and_new_values() {
     assert_eq!(p.summary().change, 1);
 }
 
+/// The example existing as configured, except one field of the live cluster.
+fn existing_cluster_with(pointer: &str, value: Json) -> (Loaded, Snapshot, Vec<Owned>) {
+    let loaded = example();
+    let (mut snapshot, owned) = existing(&loaded);
+    let id = cluster_id(&planned(&loaded, &snapshot, &owned));
+    set(&mut snapshot, &id, pointer, value);
+    (loaded, snapshot, owned)
+}
+
 #[test]
 fn a_newer_patch_from_the_upgrade_channel_is_a_note() {
     let loaded = example();
@@ -293,10 +302,7 @@ fn a_newer_patch_from_the_upgrade_channel_is_a_note() {
 
 #[test]
 fn replacing_a_cluster_needs_permission() {
-    let loaded = example();
-    let (mut snapshot, owned) = existing(&loaded);
-    let id = cluster_id(&planned(&loaded, &snapshot, &owned));
-    set(&mut snapshot, &id, "/location", json!("northeurope"));
+    let (loaded, snapshot, owned) = existing_cluster_with("/location", json!("northeurope"));
     let planned = plan(
         &loaded.evaluated,
         &snapshot,
@@ -480,15 +486,8 @@ fn destroy_deletes_everything_owned_and_honours_prevent_destroy() {
 
 #[test]
 fn a_resource_whose_last_operation_failed_is_sent_again() {
-    let loaded = example();
-    let (mut snapshot, owned) = existing(&loaded);
-    let id = cluster_id(&planned(&loaded, &snapshot, &owned));
-    set(
-        &mut snapshot,
-        &id,
-        "/properties/provisioningState",
-        json!("Failed"),
-    );
+    let (_, snapshot, owned) =
+        existing_cluster_with("/properties/provisioningState", json!("Failed"));
     let p = planned(&refreshed(&snapshot), &snapshot, &owned);
     let c = find(&p, CLUSTER);
     assert_eq!(c.action, Action::Update);
